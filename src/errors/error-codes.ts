@@ -1,0 +1,37 @@
+/**
+ * Every error the gateway returns has a stable `code` from this table. The HTTP status is fixed per
+ * code, except for `upstream_invalid_request`, which keeps the upstream's 4xx (400, 404, 413, 422).
+ * docs/errors.md lists the same table for users; a test keeps the two in step.
+ */
+export const errorCodes = {
+  invalid_request: { status: 400, summary: 'The request is malformed or fails validation.' },
+  unknown_provider: { status: 400, summary: 'The provider name is not one the gateway knows.' },
+  unsupported_parameter: { status: 400, summary: 'A parameter cannot be honoured by the chosen provider.' },
+  unsupported_operation: { status: 400, summary: 'The chosen provider does not offer this operation.' },
+  authentication_required: { status: 401, summary: 'A valid gateway key is required.' },
+  model_not_found: { status: 404, summary: 'The model is neither a configured alias nor `provider/model`.' },
+  route_not_found: { status: 404, summary: 'No such route.' },
+  payload_too_large: { status: 413, summary: 'The request body exceeds the route limit.' },
+  unsupported_media_type: { status: 415, summary: 'The request body is not JSON.' },
+  provider_not_configured: {
+    status: 500,
+    summary: 'The provider has no API key; the message names the variable.',
+  },
+  internal_error: { status: 500, summary: 'An unexpected gateway fault; details are in the log.' },
+  upstream_invalid_request: {
+    status: 400,
+    summary: 'The upstream rejected the request; its message is kept.',
+  },
+  upstream_rate_limited: {
+    status: 429,
+    summary: 'The upstream rate-limited the call; Retry-After is passed on.',
+  },
+  upstream_auth_failed: { status: 502, summary: "The upstream rejected the gateway's own credentials." },
+  upstream_error: { status: 502, summary: 'The upstream failed (5xx) or answered something unreadable.' },
+  upstream_unreachable: { status: 502, summary: 'The upstream could not be reached.' },
+  upstream_stream_interrupted: { status: 502, summary: 'The upstream stream broke before it finished.' },
+  upstream_timeout: { status: 504, summary: 'The upstream did not answer in time.' },
+  client_closed_request: { status: 499, summary: 'The caller went away; the upstream call was aborted.' },
+} as const satisfies Record<string, { status: number; summary: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
