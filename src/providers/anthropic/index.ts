@@ -1,0 +1,14 @@
+import type { ProviderDefinition } from '../provider-definition.ts';
+import { AnthropicProvider } from './anthropic-provider.ts';
+
+/** Anthropic Messages and token counting. */
+export const anthropicProvider: ProviderDefinition = {
+  type: 'anthropic',
+  displayName: 'Anthropic',
+  apiKeyEnv: 'ANTHROPIC_API_KEY',
+  baseUrlEnv: 'ANTHROPIC_BASE_URL',
+  defaultBaseUrl: 'https://api.anthropic.com',
+  wireFormat: 'anthropic-messages',
+  modelPrefixes: ['claude-'],
+  create: (settings, dependencies) => new AnthropicProvider(settings, dependencies),
+};

@@ -1,0 +1,26 @@
+import type { FinishReason } from '../../formats/internal/finish-reason.ts';
+
+/**
+ * Anthropic `stop_reason` → canonical.
+ * @see ../../../../shared/specs/WIRE-FORMATS.md §2.3, §6.1
+ */
+export function mapAnthropicStopReason(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'end_turn':
+      return 'stop';
+    case 'stop_sequence':
+      return 'stop-sequence';
+    case 'max_tokens':
+      return 'length';
+    case 'tool_use':
+      return 'tool-calls';
+    case 'refusal':
+      return 'content-filter';
+    case 'pause_turn':
+      return 'pause';
+    case 'model_context_window_exceeded':
+      return 'context-window-exceeded';
+    default:
+      return 'other';
+  }
+}

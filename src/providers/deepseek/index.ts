@@ -1,0 +1,19 @@
+import { OpenAICompatibleProvider } from '../openai-compatible/openai-compatible-provider.ts';
+import type { ProviderDefinition } from '../provider-definition.ts';
+
+/** DeepSeek: OpenAI-compatible, with the older `max_tokens` field and no `reasoning_effort`. */
+export const deepSeekProvider: ProviderDefinition = {
+  type: 'deepseek',
+  displayName: 'DeepSeek',
+  apiKeyEnv: 'DEEPSEEK_API_KEY',
+  baseUrlEnv: 'DEEPSEEK_BASE_URL',
+  defaultBaseUrl: 'https://api.deepseek.com',
+  wireFormat: 'openai-chat',
+  modelPrefixes: ['deepseek-'],
+  create: (settings, dependencies) =>
+    new OpenAICompatibleProvider(settings, dependencies, {
+      maxTokensField: 'max_tokens',
+      supportsStreamUsage: true,
+      acceptsReasoningEffort: () => false,
+    }),
+};

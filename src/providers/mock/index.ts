@@ -1,0 +1,14 @@
+import type { ProviderDefinition } from '../provider-definition.ts';
+import { MockProvider } from './mock-provider.ts';
+
+/** The offline echo provider; always configured. */
+export const mockProvider: ProviderDefinition = {
+  type: 'mock',
+  displayName: 'Mock (offline echo)',
+  apiKeyEnv: undefined,
+  baseUrlEnv: undefined,
+  defaultBaseUrl: 'mock://local',
+  wireFormat: undefined,
+  modelPrefixes: [],
+  create: (settings) => new MockProvider(settings.name),
+};

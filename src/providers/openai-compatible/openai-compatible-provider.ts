@@ -1,0 +1,98 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { ChatRequest } from '../../formats/internal/chat-request.ts';
+import type { ChatResponse } from '../../formats/internal/chat-response.ts';
+import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
+import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
+import { readSseEvents } from '../shared/read-sse-events.ts';
+import type { UpstreamResponse } from '../shared/send-upstream-request.ts';
+import { type BufferedUpstreamResponse, UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
+import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
+import { mapOpenAIChatResponse, parseOpenAIChatResponse } from './map-openai-chat-response.ts';
+import { decodeOpenAIChatStream } from './openai-chat-stream.ts';
+import type { OpenAICompatibleQuirks } from './openai-compatible-quirks.ts';
+import { extractOpenAIError } from './openai-error.ts';
+
+const paths: Partial<Record<ForwardOperation, string>> = {
+  chat: '/chat/completions',
+  embeddings: '/embeddings',
+};
+
+/**
+ * Any API that speaks OpenAI Chat Completions: OpenAI itself, DeepSeek, and every compatible preset.
+ * Differences live in `OpenAICompatibleQuirks`, not in subclasses.
+ */
+export class OpenAICompatibleProvider implements Provider {
+  readonly name: string;
+  readonly type: string;
+  readonly wireFormat = 'openai-chat' as const;
+  readonly #quirks: OpenAICompatibleQuirks;
+  readonly #endpoint: UpstreamEndpoint;
+
+  constructor(settings: ProviderSettings, dependencies: ProviderDependencies, quirks: OpenAICompatibleQuirks) {
+    this.name = settings.name;
+    this.type = settings.type;
+    this.#quirks = quirks;
+    const authorization: Record<string, string> =
+      settings.apiKey === undefined ? {} : { authorization: `Bearer ${settings.apiKey}` };
+    this.#endpoint = new UpstreamEndpoint({
+      settings,
+      pools: dependencies.pools,
+      headers: { ...authorization, ...settings.headers },
+      extractError: extractOpenAIError,
+    });
+  }
+
+  supportsOperation(operation: ForwardOperation): boolean {
+    return paths[operation] !== undefined;
+  }
+
+  async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    const body = convertToOpenAIChatRequest(request, {
+      quirks: this.#quirks,
+      stream: false,
+      warnings: context.warnings,
+    });
+    const response = await this.#postBuffered(paths.chat ?? '', JSON.stringify(body), context);
+    return mapOpenAIChatResponse(parseOpenAIChatResponse(response.body.toString('utf8'), this.name), this.name);
+  }
+
+  async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
+    const body = convertToOpenAIChatRequest(request, {
+      quirks: this.#quirks,
+      stream: true,
+      warnings: context.warnings,
+    });
+    const response = await this.#postStream(paths.chat ?? '', JSON.stringify(body), context);
+    return decodeOpenAIChatStream(readSseEvents(response.body), {
+      provider: this.name,
+      signal: context.signal,
+    });
+  }
+
+  async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResponse> {
+    const path = paths[request.operation];
+    if (path === undefined) {
+      throw new GatewayError('unsupported_operation', `Provider ${this.name} does not support ${request.operation}.`);
+    }
+    const body = JSON.stringify(request.body);
+    if (request.stream) {
+      const response = await this.#postStream(path, body, context);
+      return {
+        kind: 'stream',
+        statusCode: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+      };
+    }
+    return { kind: 'buffered', ...(await this.#postBuffered(path, body, context)) };
+  }
+
+  #postBuffered(path: string, body: string, context: CallContext): Promise<BufferedUpstreamResponse> {
+    return this.#endpoint.postBuffered({ path, body, signal: context.signal });
+  }
+
+  #postStream(path: string, body: string, context: CallContext): Promise<UpstreamResponse> {
+    return this.#endpoint.postStream({ path, body, signal: context.signal });
+  }
+}

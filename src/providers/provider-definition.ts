@@ -1,0 +1,42 @@
+import type { WireFormat } from '../formats/internal/wire-format.ts';
+import type { Provider } from './provider.ts';
+import type { UpstreamPools } from './shared/upstream-pools.ts';
+import type { UpstreamTimeouts } from './shared/upstream-timeouts.ts';
+
+/** Settings of one provider instance, resolved from env and the YAML config at startup. */
+export interface ProviderSettings {
+  /** Instance name (lower case). */
+  name: string;
+  type: string;
+  apiKey: string | undefined;
+  /** Base URL as the official SDK means it (OpenAI's includes `/v1`, Anthropic's does not). */
+  baseUrl: string;
+  /** Extra static headers sent on every upstream call. */
+  headers: Readonly<Record<string, string>>;
+  timeouts: UpstreamTimeouts;
+  /** Anthropic only: the `anthropic-version` sent upstream; requests are shaped for it. */
+  anthropicVersion: string | undefined;
+  /** Output-token limit sent when a caller gives none (required by Anthropic). */
+  defaultMaxTokens: number;
+}
+
+export interface ProviderDependencies {
+  pools: UpstreamPools;
+}
+
+/**
+ * A provider type the gateway knows: how to configure it and how to build an instance. The registry
+ * (`registry.ts`) lists one per folder under `src/providers/`.
+ */
+export interface ProviderDefinition {
+  type: string;
+  displayName: string;
+  /** Env var holding the API key (`OPENAI_API_KEY`); undefined for providers that need none. */
+  apiKeyEnv: string | undefined;
+  baseUrlEnv: string | undefined;
+  defaultBaseUrl: string;
+  wireFormat: WireFormat | undefined;
+  /** Bare model names with these prefixes (`gpt-`, `claude-`) are routed here when no alias matches. */
+  modelPrefixes: readonly string[];
+  create(settings: ProviderSettings, dependencies: ProviderDependencies): Provider;
+}

@@ -1,0 +1,57 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ChatRequest } from '../formats/internal/chat-request.ts';
+import type { ChatResponse } from '../formats/internal/chat-response.ts';
+import type { StreamPart } from '../formats/internal/stream-part.ts';
+import type { WireFormat } from '../formats/internal/wire-format.ts';
+import type { UpstreamBody } from './shared/send-upstream-request.ts';
+
+/** A request parameter a provider could not honour, reported to the caller instead of dropped silently. */
+export interface Warning {
+  parameter: string;
+  message: string;
+}
+
+/** Per-call context handed to a provider by the gateway. */
+export interface CallContext {
+  /** Aborts when the caller disconnects. */
+  signal: AbortSignal;
+  requestId: string;
+  /** Adapters push here what they had to drop or change. */
+  warnings: Warning[];
+  /** Caller headers meaningful to this provider's API family (`anthropic-beta`), never credentials. */
+  forwardedHeaders: Readonly<Record<string, string>>;
+}
+
+export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens';
+
+/** A same-format call: the caller's body, with only `model` rewritten, sent to the native endpoint. */
+export interface ForwardRequest {
+  operation: ForwardOperation;
+  body: Record<string, unknown>;
+  stream: boolean;
+}
+
+/** The upstream's 2xx answer to a forwarded call: buffered whole, or a live stream. */
+export type ForwardResponse =
+  | { kind: 'buffered'; statusCode: number; headers: IncomingHttpHeaders; body: Buffer }
+  | { kind: 'stream'; statusCode: number; headers: IncomingHttpHeaders; body: UpstreamBody };
+
+/**
+ * The contract every provider implements. `chat` and `streamChat` speak the canonical format;
+ * `forward`, present on providers with a native wire format, carries same-format traffic unchanged.
+ * Every method throws `GatewayError`s (`UpstreamError` for upstream failures) before the first byte;
+ * a stream reports later failures as an `error` part.
+ */
+export interface Provider {
+  /** Instance name from config (`openai`, `my-azure`). */
+  readonly name: string;
+  /** Implementation type (`openai`, `anthropic`). */
+  readonly type: string;
+  readonly wireFormat: WireFormat | undefined;
+  chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
+  /** Resolves once the upstream has answered 2xx; the iterable then yields parts as they arrive. */
+  streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>>;
+  forward?(request: ForwardRequest, context: CallContext): Promise<ForwardResponse>;
+  /** Whether `forward` handles this operation. */
+  supportsOperation(operation: ForwardOperation): boolean;
+}

@@ -1,0 +1,114 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { ProviderSettings } from '../provider-definition.ts';
+import { deadlineSignal } from './abort-reasons.ts';
+import { invalidResponse } from './parse-upstream-json.ts';
+import { readBodyBytes } from './read-body.ts';
+import { redactSecrets } from './redact-secrets.ts';
+import {
+  sendUpstreamRequest,
+  toUpstreamFailure,
+  type UpstreamErrorDetails,
+  type UpstreamResponse,
+} from './send-upstream-request.ts';
+import type { UpstreamPools } from './upstream-pools.ts';
+
+export interface BufferedUpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface EndpointCall {
+  /** Path below the base URL (`/chat/completions`). */
+  path: string;
+  body: string;
+  /** The caller's signal; the endpoint adds its own deadlines. */
+  signal: AbortSignal;
+  /** Per-call headers (`anthropic-beta`), merged over the fixed ones. */
+  headers?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * One provider instance's upstream: base URL, pool, fixed headers (credentials included, built once),
+ * timeouts and error extractor. Providers call `postBuffered` or `postStream` and get typed errors back.
+ */
+export class UpstreamEndpoint {
+  readonly #provider: string;
+  readonly #dispatcher: Dispatcher;
+  readonly #basePath: string;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #settings: ProviderSettings;
+  readonly #secrets: readonly string[];
+  readonly #extractError: (body: unknown) => UpstreamErrorDetails;
+
+  constructor(options: {
+    settings: ProviderSettings;
+    pools: UpstreamPools;
+    headers: Readonly<Record<string, string>>;
+    extractError: (body: unknown) => UpstreamErrorDetails;
+  }) {
+    const url = new URL(options.settings.baseUrl);
+    this.#provider = options.settings.name;
+    this.#dispatcher = options.pools.forOrigin(url.origin);
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#headers = { 'content-type': 'application/json', ...options.headers };
+    this.#settings = options.settings;
+    this.#secrets = options.settings.apiKey === undefined ? [] : [options.settings.apiKey];
+    this.#extractError = options.extractError;
+  }
+
+  /** A non-streaming call, bounded by the request timeout from send to last byte. */
+  async postBuffered(call: EndpointCall): Promise<BufferedUpstreamResponse> {
+    const { requestMs } = this.#settings.timeouts;
+    const deadline = deadlineSignal(call.signal, requestMs);
+    try {
+      const response = await this.#send(call, deadline.signal, requestMs, requestMs);
+      const body = await readBodyBytes(response.body, { provider: this.#provider });
+      return { statusCode: response.statusCode, headers: response.headers, body };
+    } catch (error) {
+      throw toUpstreamFailure(error, this.#provider, deadline.signal);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /**
+   * A streaming call: resolves when a 2xx `text/event-stream` answer has begun. The request timeout
+   * bounds the wait for headers; the idle timeout bounds each silence between chunks afterwards.
+   */
+  async postStream(call: EndpointCall): Promise<UpstreamResponse> {
+    const { requestMs, streamIdleMs } = this.#settings.timeouts;
+    const response = await this.#send(call, call.signal, requestMs, streamIdleMs);
+    const contentType = response.headers['content-type'];
+    if (typeof contentType === 'string' && !contentType.includes('text/event-stream')) {
+      // Some upstreams answer a stream request with a JSON error and a 2xx status.
+      const body = await readBodyBytes(response.body, { provider: this.#provider, limit: 64 * 1024 });
+      const text = body.toString('utf8');
+      let detail = `expected an event stream, got ${contentType}`;
+      try {
+        const message = this.#extractError(JSON.parse(text)).message;
+        if (message !== undefined) detail = redactSecrets(message, this.#secrets);
+      } catch {
+        // Not JSON either; the content type says enough.
+      }
+      throw invalidResponse(this.#provider, detail);
+    }
+    return response;
+  }
+
+  #send(call: EndpointCall, signal: AbortSignal, headersTimeoutMs: number, bodyTimeoutMs: number) {
+    return sendUpstreamRequest({
+      provider: this.#provider,
+      dispatcher: this.#dispatcher,
+      path: this.#basePath + call.path,
+      headers: call.headers === undefined ? { ...this.#headers } : { ...this.#headers, ...call.headers },
+      body: call.body,
+      signal,
+      headersTimeoutMs,
+      bodyTimeoutMs,
+      secrets: this.#secrets,
+      extractError: this.#extractError,
+    });
+  }
+}
