@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import packageJson from '../../package.json' with { type: 'json' };
+import { ConfigError } from '../config/config-error.ts';
+import type { GatewayConfig } from '../config/gateway-config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { createLogger } from '../logging/create-logger.ts';
+import { findProviderDefinition } from '../providers/registry.ts';
+import { startGateway } from '../start-gateway.ts';
+
+const usage = `llm-proxy ${packageJson.version} — a self-hosted LLM gateway
+
+Usage:
+  llm-proxy serve [--port 4000] [--host 127.0.0.1] [--config FILE]
+  llm-proxy --help | --version
+
+Options:
+  --port N       Port to listen on (env PORT; default 4000)
+  --host H       Address to bind (env HOST; default 127.0.0.1)
+  --config FILE  YAML configuration file (env LLM_PROXY_CONFIG)
+  -h, --help     Show this help
+  -v, --version  Show the version
+
+Provider keys come from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, …);
+a .env file in the working directory is read when present. See README.md.`;
+
+/** Runs the CLI; resolves to the exit code (serve resolves only when the server stops). */
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    console.error(`llm-proxy: ${error instanceof Error ? error.message : String(error)} (see llm-proxy --help)`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (values.version) {
+    console.log(packageJson.version);
+    return 0;
+  }
+  const [command = 'serve', ...extra] = positionals;
+  if (command !== 'serve' || extra.length > 0) {
+    console.error(`llm-proxy: unknown command '${[command, ...extra].join(' ')}' (see llm-proxy --help)`);
+    return 2;
+  }
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: GatewayConfig;
+  try {
+    config = loadConfig({
+      env: process.env,
+      configFile: values.config,
+      host: values.host,
+      port: values.port === undefined ? undefined : parsePort(values.port),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`llm-proxy: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  return serve(config);
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`--port: must be an integer from 0 to 65535`);
+  return port;
+}
+
+async function serve(config: GatewayConfig): Promise<number> {
+  const logger = createLogger(config.server.logLevel);
+  const running = await startGateway({ config, logger, version: packageJson.version });
+  const providers = config.providers.map((settings) => {
+    const keyEnv = findProviderDefinition(settings.type)?.apiKeyEnv;
+    return { name: settings.name, configured: keyEnv === undefined || settings.apiKey !== undefined };
+  });
+  logger.info(
+    {
+      url: running.url,
+      configured: providers.filter((item) => item.configured).map((item) => item.name),
+      notConfigured: providers.filter((item) => !item.configured).map((item) => item.name),
+      aliases: config.models.map((alias) => alias.name),
+    },
+    `llm-proxy ${packageJson.version} listening on ${running.url}`,
+  );
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'shutting down');
+      running.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`llm-proxy: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,71 @@
+import { type Static, Type } from 'typebox';
+
+const strict = { additionalProperties: false } as const;
+const PositiveInteger = Type.Integer({ minimum: 1 });
+const Url = Type.String({ pattern: '^https?://' });
+
+const ProviderEntry = Type.Object(
+  {
+    /** Implementation type; defaults to the entry's name for built-in names (`openai`, `anthropic`…). */
+    type: Type.Optional(Type.String()),
+    api_key: Type.Optional(Type.String()),
+    base_url: Type.Optional(Url),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    timeout_ms: Type.Optional(PositiveInteger),
+    stream_idle_timeout_ms: Type.Optional(PositiveInteger),
+    anthropic_version: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+    default_max_tokens: Type.Optional(PositiveInteger),
+  },
+  strict,
+);
+
+const ModelEntry = Type.Union([
+  Type.String({ pattern: '^[^/]+/.+' }),
+  Type.Object(
+    {
+      provider: Type.String(),
+      model: Type.String({ minLength: 1 }),
+      /** Cap on output tokens for this model; larger requests are lowered to it, with a warning. */
+      max_output_tokens: Type.Optional(PositiveInteger),
+    },
+    strict,
+  ),
+]);
+
+/** The YAML configuration file. Every section is optional; env vars fill what it leaves out. */
+export const ConfigFileSchema = Type.Object(
+  {
+    server: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+          body_limit_bytes: Type.Optional(PositiveInteger),
+          log_level: Type.Optional(
+            Type.Union(
+              ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+            ),
+          ),
+        },
+        strict,
+      ),
+    ),
+    upstream: Type.Optional(
+      Type.Object(
+        {
+          timeout_ms: Type.Optional(PositiveInteger),
+          connect_timeout_ms: Type.Optional(PositiveInteger),
+          stream_idle_timeout_ms: Type.Optional(PositiveInteger),
+          connections_per_origin: Type.Optional(PositiveInteger),
+          default_max_tokens: Type.Optional(PositiveInteger),
+        },
+        strict,
+      ),
+    ),
+    providers: Type.Optional(Type.Record(Type.String({ pattern: '^[a-zA-Z0-9_.-]+$' }), ProviderEntry)),
+    models: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ModelEntry)),
+  },
+  strict,
+);
+
+export type ConfigFile = Static<typeof ConfigFileSchema>;

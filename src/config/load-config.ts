@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { compileChecker } from '../formats/shared/json-checker.ts';
+import type { ProviderSettings } from '../providers/provider-definition.ts';
+import { findProviderDefinition, providerDefinitions } from '../providers/registry.ts';
+import { defaultUpstreamTimeouts, type UpstreamTimeouts } from '../providers/shared/upstream-timeouts.ts';
+import { ConfigError } from './config-error.ts';
+import { type ConfigFile, ConfigFileSchema } from './config-file-schema.ts';
+import type { GatewayConfig, LogLevel, ModelAlias } from './gateway-config.ts';
+import { interpolateEnv } from './interpolate-env.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LoadConfigOptions {
+  env: Env;
+  /** `--config FILE`; falls back to `LLM_PROXY_CONFIG`. */
+  configFile?: string | undefined;
+  /** CLI flags, which win over env and file. */
+  host?: string | undefined;
+  port?: number | undefined;
+  readFile?: (path: string) => string;
+}
+
+const defaults = {
+  host: '127.0.0.1',
+  port: 4000,
+  bodyLimitBytes: 32 * 1024 * 1024,
+  logLevel: 'info' as LogLevel,
+  connectionsPerOrigin: 256,
+  defaultMaxTokens: 4_096,
+};
+
+const configFileChecker = compileChecker(ConfigFileSchema);
+const logLevels = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/**
+ * Builds the gateway configuration. Precedence, highest first: CLI flags, environment, YAML file,
+ * defaults. Throws `ConfigError` with a one-line message naming the bad field.
+ */
+export function loadConfig(options: LoadConfigOptions): GatewayConfig {
+  const { env } = options;
+  const configFile = options.configFile ?? nonEmpty(env['LLM_PROXY_CONFIG']);
+  const file = configFile === undefined ? {} : readConfigFile(configFile, env, options.readFile);
+  const upstream = file.upstream ?? {};
+  const timeouts: UpstreamTimeouts = {
+    connectMs: upstream.connect_timeout_ms ?? defaultUpstreamTimeouts.connectMs,
+    requestMs:
+      upstream.timeout_ms ?? envInteger(env, 'LLM_PROXY_UPSTREAM_TIMEOUT_MS') ?? defaultUpstreamTimeouts.requestMs,
+    streamIdleMs: upstream.stream_idle_timeout_ms ?? defaultUpstreamTimeouts.streamIdleMs,
+  };
+  const providers = buildProviders(file, env, timeouts, upstream.default_max_tokens ?? defaults.defaultMaxTokens);
+  const logLevel = nonEmpty(env['LOG_LEVEL']) ?? file.server?.log_level ?? defaults.logLevel;
+  if (!logLevels.has(logLevel)) throw new ConfigError(`LOG_LEVEL: must be one of ${[...logLevels].join(', ')}`);
+  return {
+    server: {
+      host: options.host ?? nonEmpty(env['HOST']) ?? file.server?.host ?? defaults.host,
+      port: options.port ?? envPort(env) ?? file.server?.port ?? defaults.port,
+      bodyLimitBytes: file.server?.body_limit_bytes ?? defaults.bodyLimitBytes,
+      logLevel: logLevel as LogLevel,
+    },
+    connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
+    connectTimeoutMs: timeouts.connectMs,
+    providers,
+    models: buildModels(file, providers),
+    configFile,
+  };
+}
+
+function readConfigFile(path: string, env: Env, readFile = (file: string) => readFileSync(file, 'utf8')): ConfigFile {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    throw new ConfigError(`${path}: cannot read the config file (${reason})`);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text) ?? {};
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'invalid YAML';
+    throw new ConfigError(`${path}: invalid YAML: ${reason}`);
+  }
+  const value = interpolateEnv(document, env);
+  if (!configFileChecker.check(value)) {
+    throw new ConfigError(`${path}: ${describeFirstError(value)}`);
+  }
+  return value;
+}
+
+/** Turns the schema's first error into `providers.openai.base_url: must match pattern "^https?://"`. */
+function describeFirstError(value: unknown): string {
+  const raw = configFileChecker.firstError(value) ?? 'invalid configuration';
+  const [pointer = '/', ...rest] = raw.split(': ');
+  const field = pointer.replace(/^\//, '').replaceAll('/', '.') || 'config';
+  return `${field}: ${rest.join(': ')}`;
+}
+
+function buildProviders(
+  file: ConfigFile,
+  env: Env,
+  timeouts: UpstreamTimeouts,
+  defaultMaxTokens: number,
+): ProviderSettings[] {
+  const byName = new Map<string, ProviderSettings>();
+  for (const definition of providerDefinitions) {
+    const baseUrl = definition.baseUrlEnv === undefined ? undefined : nonEmpty(env[definition.baseUrlEnv]);
+    if (baseUrl !== undefined && !/^https?:\/\//.test(baseUrl)) {
+      throw new ConfigError(`${definition.baseUrlEnv}: must be an http(s) URL`);
+    }
+    byName.set(definition.type, {
+      name: definition.type,
+      type: definition.type,
+      apiKey: definition.apiKeyEnv === undefined ? undefined : nonEmpty(env[definition.apiKeyEnv]),
+      baseUrl: baseUrl ?? definition.defaultBaseUrl,
+      headers: {},
+      timeouts,
+      anthropicVersion: undefined,
+      defaultMaxTokens,
+    });
+  }
+  for (const [rawName, entry] of Object.entries(file.providers ?? {})) {
+    const name = rawName.toLowerCase();
+    const field = `providers.${rawName}`;
+    const existing = byName.get(name);
+    const type = (entry.type ?? existing?.type)?.toLowerCase();
+    if (type === undefined) throw new ConfigError(`${field}.type: required for a provider that is not built in`);
+    const definition = findProviderDefinition(type);
+    if (definition === undefined) {
+      const known = providerDefinitions.map((item) => item.type).join(', ');
+      throw new ConfigError(`${field}.type: unknown provider type '${type}' (known: ${known})`);
+    }
+    const inherited = existing?.type === type ? existing : undefined;
+    byName.set(name, {
+      name,
+      type,
+      apiKey: entry.api_key === undefined ? inherited?.apiKey : nonEmpty(entry.api_key),
+      baseUrl: entry.base_url ?? inherited?.baseUrl ?? definition.defaultBaseUrl,
+      headers: entry.headers ?? {},
+      timeouts: {
+        connectMs: timeouts.connectMs,
+        requestMs: entry.timeout_ms ?? timeouts.requestMs,
+        streamIdleMs: entry.stream_idle_timeout_ms ?? timeouts.streamIdleMs,
+      },
+      anthropicVersion: entry.anthropic_version,
+      defaultMaxTokens: entry.default_max_tokens ?? defaultMaxTokens,
+    });
+  }
+  return [...byName.values()];
+}
+
+function buildModels(file: ConfigFile, providers: ProviderSettings[]): ModelAlias[] {
+  const names = new Set(providers.map((provider) => provider.name));
+  return Object.entries(file.models ?? {}).map(([name, entry]): ModelAlias => {
+    const target =
+      typeof entry === 'string'
+        ? {
+            provider: entry.slice(0, entry.indexOf('/')),
+            model: entry.slice(entry.indexOf('/') + 1),
+            max_output_tokens: undefined,
+          }
+        : entry;
+    const provider = target.provider.toLowerCase();
+    if (!names.has(provider)) {
+      throw new ConfigError(`models.${name}: unknown provider '${target.provider}' (known: ${[...names].join(', ')})`);
+    }
+    return { name, provider, model: target.model, maxOutputTokens: target.max_output_tokens };
+  });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function envInteger(env: Env, name: string): number | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new ConfigError(`${name}: must be a positive integer`);
+  return Number(value);
+}
+
+function envPort(env: Env): number | undefined {
+  const value = nonEmpty(env['PORT']);
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError('PORT: must be an integer from 0 to 65535');
+  return port;
+}

@@ -1,0 +1,42 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { GatewayConfig } from '../config/gateway-config.ts';
+import type { Gateway } from '../gateway/gateway.ts';
+import { registerChatRoute } from './chat/chat-route.ts';
+import { registerErrorHandler } from './errors/register-error-handler.ts';
+import { registerOpenApi } from './openapi.ts';
+import { generateRequestId, registerRequestContext } from './request-context.ts';
+import { registerRequestLog } from './request-log.ts';
+import { registerRootRoute } from './root-route.ts';
+
+export interface BuildAppOptions {
+  config: GatewayConfig;
+  gateway: Gateway;
+  logger: FastifyBaseLogger;
+  version: string;
+}
+
+/** Builds the Fastify application: hooks, the error handler, OpenAPI, and every API surface. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, gateway, logger, version } = options;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Fastify's two lines per request are replaced by our one (request-log.ts).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: generateRequestId,
+    requestIdHeader: false,
+    bodyLimit: config.server.bodyLimitBytes,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true },
+    },
+  });
+  // Every API here takes JSON; anything else is a 415, not a string body failing validation.
+  app.removeContentTypeParser('text/plain');
+  registerRequestContext(app);
+  registerErrorHandler(app);
+  registerRequestLog(app);
+  await registerOpenApi(app, version);
+  registerRootRoute(app, version);
+  registerChatRoute(app, gateway);
+  return app;
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { Gateway } from '../../gateway/gateway.ts';
+import { setGatewayHeaders } from '../gateway-headers.ts';
+import { type ChatBody, ChatBodySchema, ChatReplySchema, SimpleErrorSchema } from './chat-schemas.ts';
+
+/** The seed's prompt is short text; a megabyte is generous. */
+const chatBodyLimit = 1024 * 1024;
+
+/** `POST /chat {provider, model, prompt}` → `{provider, model, response}`, the seed's contract. */
+export function registerChatRoute(app: FastifyInstance, gateway: Gateway): void {
+  app.post<{ Body: ChatBody }>(
+    '/chat',
+    {
+      bodyLimit: chatBodyLimit,
+      config: { errorShape: 'simple' },
+      schema: {
+        summary: 'Send one prompt to a provider and get the text back (the original contract).',
+        tags: ['simple'],
+        body: ChatBodySchema,
+        response: { 200: ChatReplySchema, '4xx': SimpleErrorSchema, '5xx': SimpleErrorSchema },
+      },
+    },
+    async function chat(request, reply) {
+      const { provider, model, prompt } = request.body;
+      const { record } = request;
+      record.model = model;
+      const outcome = await gateway.dispatchChat({
+        surface: 'simple',
+        target: { provider, model },
+        stream: false,
+        record,
+        signal: request.callerSignal,
+        forwardedHeaders: {},
+        toCanonical: (resolved) => ({
+          model: resolved.upstreamModel,
+          messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
+        }),
+      });
+      if (outcome.kind !== 'response') throw new Error(`unexpected ${outcome.kind} outcome for /chat`);
+      const { response } = outcome;
+      record.usage = response.usage;
+      record.finishReason = response.finishReason;
+      setGatewayHeaders(reply, record);
+      const text = response.content
+        .filter((part) => part.type === 'text')
+        .map((part) => part.text)
+        .join('');
+      return { provider, model, response: text };
+    },
+  );
+}

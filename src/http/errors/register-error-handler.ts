@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { ErrorShape } from './error-shape.ts';
+import { renderAnthropicError } from './render-anthropic-error.ts';
+import { renderOpenAIError } from './render-openai-error.ts';
+import { renderSimpleError } from './render-simple-error.ts';
+import { toGatewayError } from './to-gateway-error.ts';
+
+/** The error body for `shape`. */
+export function renderError(error: GatewayError, shape: ErrorShape, requestId: string): object {
+  switch (shape) {
+    case 'openai':
+      return renderOpenAIError(error);
+    case 'anthropic':
+      return renderAnthropicError(error, requestId);
+    case 'simple':
+      return renderSimpleError(error);
+  }
+}
+
+/** Routes without a configured shape (and unknown paths) are recognised by their prefix. */
+function shapeFor(request: FastifyRequest): ErrorShape {
+  const configured = request.routeOptions.config.errorShape;
+  if (configured !== undefined) return configured;
+  const path = request.url;
+  if (
+    path.startsWith('/v1/messages') ||
+    (path.startsWith('/v1/') && request.headers['anthropic-version'] !== undefined)
+  ) {
+    return 'anthropic';
+  }
+  return path.startsWith('/v1/') ? 'openai' : 'simple';
+}
+
+/** Sends `error` in the caller's API shape, with its status and headers. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply {
+  const error = toGatewayError(thrown);
+  request.record.errorCode = error.code;
+  if (error.code === 'internal_error') request.log.error({ err: thrown }, 'unhandled error');
+  else if (error.status >= 500) request.log.warn({ code: error.code, detail: error.message }, 'request failed');
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply
+    .code(error.status)
+    .type('application/json')
+    .send(renderError(error, shapeFor(request), request.id));
+}
+
+/**
+ * The one place errors become HTTP responses: every route and hook error, and unknown routes.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler(function handleError(error, request, reply) {
+    return sendError(request, reply, error);
+  });
+  app.setNotFoundHandler(function handleNotFound(request, reply) {
+    return sendError(
+      request,
+      reply,
+      new GatewayError('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+    );
+  });
+}

@@ -1,0 +1,66 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string | undefined;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+interface FrameworkError {
+  code?: string;
+  statusCode?: number;
+  validation?: ValidationIssue[];
+  validationContext?: string;
+}
+
+/**
+ * Turns anything thrown while serving a request into a `GatewayError`. Fastify's own errors
+ * (malformed JSON, schema validation, body limits) become 4xx naming the problem; anything unknown is
+ * an `internal_error` whose details stay in the log.
+ */
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const framework = (typeof error === 'object' && error !== null ? error : {}) as FrameworkError;
+  if (framework.validation !== undefined)
+    return validationError(framework.validation, framework.validationContext ?? 'body');
+  switch (framework.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new GatewayError('invalid_request', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new GatewayError('invalid_request', 'The request body is empty; a JSON object is required.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new GatewayError('payload_too_large', 'The request body is larger than this route accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new GatewayError(
+        'unsupported_media_type',
+        'The request body must be JSON (content-type: application/json).',
+      );
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new GatewayError('invalid_request', 'The content-length header does not match the body.');
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError) return new GatewayError('invalid_request', 'The request body is not valid JSON.');
+  return new GatewayError('internal_error', 'The gateway failed to handle this request.', { cause: error });
+}
+
+/** `body.prompt must be string; body.model is required`, with `param` set to the first field. */
+function validationError(issues: ValidationIssue[], context: string): GatewayError {
+  const described = issues.slice(0, 5).map((issue) => {
+    const path = `${context}${issue.instancePath.replaceAll('/', '.')}`;
+    if (issue.keyword === 'required' && typeof issue.params['missingProperty'] === 'string') {
+      const field = `${path}.${issue.params['missingProperty']}`;
+      return { field, text: `${field} is required` };
+    }
+    if (issue.keyword === 'additionalProperties' && typeof issue.params['additionalProperty'] === 'string') {
+      const field = `${path}.${issue.params['additionalProperty']}`;
+      return { field, text: `${field} is not allowed` };
+    }
+    return { field: path, text: `${path} ${issue.message ?? 'is invalid'}` };
+  });
+  const param = described[0]?.field.replace(/^body\./, '');
+  return new GatewayError('invalid_request', `Invalid request: ${described.map((item) => item.text).join('; ')}.`, {
+    param,
+  });
+}

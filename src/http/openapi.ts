@@ -1,0 +1,21 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+/** OpenAPI document of every route at `/openapi.json`, Swagger UI at `/docs`. Register before routes. */
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'llm-proxy',
+        version,
+        description: 'A self-hosted LLM gateway: OpenAI- and Anthropic-compatible APIs in front of any provider.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, function openApiDocument() {
+    return app.swagger();
+  });
+}

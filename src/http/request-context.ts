@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { createRequestRecord, type RequestRecord } from '../gateway/request-record.ts';
+import { CallerGone } from '../providers/shared/abort-reasons.ts';
+import type { ErrorShape } from './errors/error-shape.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the gateway learns while serving this request; logged when it ends. */
+    record: RequestRecord;
+    /** Aborts (with `CallerGone`) when the caller disconnects before the response is complete. */
+    callerSignal: AbortSignal;
+  }
+  interface FastifyContextConfig {
+    /** The API shape errors on this route are rendered in. */
+    errorShape?: ErrorShape;
+  }
+}
+
+/** A caller-supplied request id is kept if it is short and plain; otherwise a new one is made. */
+const acceptableRequestId = /^[\w.:-]{1,128}$/;
+
+export function generateRequestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && acceptableRequestId.test(given) ? given : randomUUID();
+}
+
+/**
+ * Gives every request its record, its caller signal and an `x-request-id` response header.
+ */
+export function registerRequestContext(app: FastifyInstance): void {
+  app.decorateRequest('record', null as unknown as RequestRecord);
+  app.decorateRequest('callerSignal', null as unknown as AbortSignal);
+  app.addHook('onRequest', function attachRequestContext(request, reply, done) {
+    request.record = createRequestRecord(request.id);
+    const controller = new AbortController();
+    request.callerSignal = controller.signal;
+    const response = reply.raw;
+    response.once('close', () => {
+      if (!response.writableFinished) controller.abort(new CallerGone('the caller closed the connection'));
+    });
+    reply.header('x-request-id', request.id);
+    done();
+  });
+}

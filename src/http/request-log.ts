@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * One JSON line per request, written after the response has gone: request id, route, status, latency,
+ * provider and model, tokens, warnings. Never keys, never prompts.
+ */
+export function registerRequestLog(app: FastifyInstance): void {
+  app.addHook('onResponse', function logRequest(request, reply, done) {
+    const { record } = request;
+    const usage = record.usage;
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        latencyMs: Math.round(reply.elapsedTime * 100) / 100,
+        provider: record.provider,
+        model: record.model,
+        upstreamModel: record.upstreamModel,
+        stream: record.stream || undefined,
+        passthrough: record.passthrough || undefined,
+        attempts: record.attempts || undefined,
+        inputTokens: usage?.inputTokens,
+        outputTokens: usage?.outputTokens,
+        cachedTokens: usage?.cacheReadTokens || undefined,
+        finishReason: record.finishReason,
+        errorCode: record.errorCode,
+        warnings: record.warnings.length > 0 ? record.warnings.map((warning) => warning.parameter) : undefined,
+      },
+      'request',
+    );
+    done();
+  });
+}
