@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+
+const src = join(import.meta.dirname, '..', '..', 'src');
+
+/** Every `src` file and the `src` files it imports (relative imports only). */
+function importGraph(): Array<{ file: string; imports: string[] }> {
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  return files.map((file) => {
+    const text = readFileSync(join(src, file), 'utf8');
+    const imports = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((match) =>
+      relative(src, resolve(dirname(join(src, file)), match[1] ?? '')),
+    );
+    return { file, imports };
+  });
+}
+
+/** Which top-level folders (or files) of `src` each layer may import. */
+const allowed: Record<string, string[]> = {
+  errors: ['errors'],
+  formats: ['formats', 'errors'],
+  providers: ['providers', 'formats', 'errors'],
+  config: ['config', 'providers', 'formats', 'errors'],
+  logging: ['logging', 'config'],
+  gateway: ['gateway', 'config', 'providers', 'formats', 'errors'],
+  http: ['http', 'gateway', 'config', 'providers', 'formats', 'errors'],
+  'start-gateway.ts': ['config', 'gateway', 'http'],
+  cli: ['cli', 'config', 'logging', 'providers', 'start-gateway.ts'],
+};
+
+/** Provider folders that others may build on; every other provider folder stands alone. */
+const sharedProviderFolders = new Set(['shared', 'openai-compatible']);
+
+describe('architecture', () => {
+  const graph = importGraph();
+
+  it('dependencies point one way: formats ← providers ← gateway ← http', () => {
+    for (const { file, imports } of graph) {
+      const layer = file.split('/')[0] ?? '';
+      const permitted = allowed[layer];
+      assert.ok(permitted !== undefined, `${file}: unknown layer ${layer}; add it to the architecture test`);
+      for (const target of imports) {
+        if (target.startsWith('..')) continue; // package.json
+        const targetLayer = target.split('/')[0] ?? '';
+        assert.ok(
+          permitted.includes(targetLayer),
+          `${file} imports ${target}: ${layer} may not depend on ${targetLayer}`,
+        );
+      }
+    }
+  });
+
+  it('no provider depends on another provider (only on shared plumbing)', () => {
+    for (const { file, imports } of graph) {
+      const [layer, folder] = file.split('/');
+      if (layer !== 'providers' || folder === undefined || !file.includes('/', 'providers/'.length)) continue;
+      for (const target of imports) {
+        const [targetLayer, targetFolder] = target.split('/');
+        if (targetLayer !== 'providers' || targetFolder === undefined || !target.includes('/', 'providers/'.length))
+          continue;
+        if (targetFolder === folder || sharedProviderFolders.has(targetFolder)) continue;
+        assert.fail(`${file} imports ${target}: providers may share only ${[...sharedProviderFolders].join(', ')}`);
+      }
+    }
+  });
+
+  it('source files stay small', () => {
+    for (const { file } of graph) {
+      const lines = readFileSync(join(src, file), 'utf8').split('\n').length;
+      assert.ok(lines <= 500, `${file} has ${lines} lines; split it by responsibility`);
+    }
+  });
+});
