@@ -8,7 +8,11 @@ describe('docs/errors.md', () => {
   it('lists every error code with its status', () => {
     const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'errors.md'), 'utf8');
     for (const [code, { status }] of Object.entries(errorCodes)) {
-      assert.match(doc, new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`), `docs/errors.md is missing ${code} (${status})`);
+      assert.match(
+        doc,
+        new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`),
+        `docs/errors.md is missing ${code} (${status})`,
+      );
     }
   });
 });
