@@ -41,6 +41,15 @@ export class ProviderDirectory {
     return [...this.#entries.values()].flatMap((entry) => (entry.instance === undefined ? [] : [entry.instance]));
   }
 
+  /** `provider/model` for every known model of every configured instance, for model listings. */
+  catalog(): Array<{ provider: string; model: string }> {
+    return [...this.#entries.values()].flatMap((entry) =>
+      entry.instance === undefined
+        ? []
+        : entry.definition.knownModels.map((model) => ({ provider: entry.settings.name, model })),
+    );
+  }
+
   /** Instance names whose definition claims bare model names with these prefixes, configured first. */
   ownerOfModel(model: string): Provider | undefined {
     for (const entry of this.#entries.values()) {

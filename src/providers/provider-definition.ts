@@ -38,5 +38,7 @@ export interface ProviderDefinition {
   wireFormat: WireFormat | undefined;
   /** Bare model names with these prefixes (`gpt-`, `claude-`) are routed here when no alias matches. */
   modelPrefixes: readonly string[];
+  /** Current model ids listed by `GET /v1/models` (from the providers' published specs); any id may be used. */
+  knownModels: readonly string[];
   create(settings: ProviderSettings, dependencies: ProviderDependencies): Provider;
 }

@@ -6,11 +6,11 @@ import {
   AnthropicStreamEventSchema,
   type AnthropicUsage,
 } from '../../formats/anthropic/anthropic-messages-api.ts';
+import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import { toStreamReadFailure } from '../shared/send-upstream-request.ts';
-import { convertAnthropicUsage } from './convert-anthropic-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 
 const eventChecker = compileChecker(AnthropicStreamEventSchema);

@@ -10,5 +10,13 @@ export const anthropicProvider: ProviderDefinition = {
   defaultBaseUrl: 'https://api.anthropic.com',
   wireFormat: 'anthropic-messages',
   modelPrefixes: ['claude-'],
+  knownModels: [
+    'claude-opus-4-7',
+    'claude-opus-4-6',
+    'claude-sonnet-4-6',
+    'claude-haiku-4-5',
+    'claude-opus-4-5',
+    'claude-sonnet-4-5',
+  ],
   create: (settings, dependencies) => new AnthropicProvider(settings, dependencies),
 };

@@ -3,11 +3,11 @@ import {
   AnthropicMessageSchema,
   type AnthropicResponseBlock,
 } from '../../formats/anthropic/anthropic-messages-api.ts';
+import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
 import type { AssistantContentPart } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
 import { parseUpstreamJson } from '../shared/parse-upstream-json.ts';
-import { convertAnthropicUsage } from './convert-anthropic-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 
 const messageChecker = compileChecker(AnthropicMessageSchema);
@@ -17,11 +17,11 @@ export function parseAnthropicMessage(text: string, provider: string): Anthropic
 }
 
 /** Anthropic `Message` → canonical. Server-tool blocks (web search results and the like) are not carried. */
-export function mapAnthropicResponse(message: AnthropicMessage): ChatResponse {
+export function mapAnthropicResponse(message: AnthropicMessage, created = Math.floor(Date.now() / 1000)): ChatResponse {
   return {
     id: message.id,
     model: message.model,
-    created: Math.floor(Date.now() / 1000),
+    created,
     content: message.content.flatMap(convertBlock),
     finishReason: mapAnthropicStopReason(message.stop_reason),
     rawFinishReason: message.stop_reason ?? undefined,

@@ -10,6 +10,7 @@ export const deepSeekProvider: ProviderDefinition = {
   defaultBaseUrl: 'https://api.deepseek.com',
   wireFormat: 'openai-chat',
   modelPrefixes: ['deepseek-'],
+  knownModels: ['deepseek-chat', 'deepseek-reasoner'],
   create: (settings, dependencies) =>
     new OpenAICompatibleProvider(settings, dependencies, {
       maxTokensField: 'max_tokens',

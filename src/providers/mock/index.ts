@@ -10,5 +10,6 @@ export const mockProvider: ProviderDefinition = {
   defaultBaseUrl: 'mock://local',
   wireFormat: undefined,
   modelPrefixes: [],
+  knownModels: ['echo'],
   create: (settings) => new MockProvider(settings.name),
 };

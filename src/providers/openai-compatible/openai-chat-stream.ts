@@ -3,6 +3,8 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { convertOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
+import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
 import {
   type OpenAIChatChunk,
   OpenAIChatChunkSchema,
@@ -12,8 +14,6 @@ import {
 import { compileChecker } from '../../formats/shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import { toStreamReadFailure } from '../shared/send-upstream-request.ts';
-import { convertOpenAIUsage } from './convert-openai-usage.ts';
-import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import { extractOpenAIError } from './openai-error.ts';
 
 const chunkChecker = compileChecker(OpenAIChatChunkSchema);

@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../formats/internal/finish-reason.ts';
+import type { FinishReason } from '../internal/finish-reason.ts';
 
 /**
  * OpenAI `finish_reason` → canonical. Compatible APIs send extra values (`eos`, `end_turn`); anything

@@ -1,5 +1,5 @@
-import type { AnthropicUsage } from '../../formats/anthropic/anthropic-messages-api.ts';
-import type { Usage } from '../../formats/internal/usage.ts';
+import type { Usage } from '../internal/usage.ts';
+import type { AnthropicUsage } from './anthropic-messages-api.ts';
 
 /**
  * Anthropic usage → canonical. Anthropic's `input_tokens` leaves out cache reads and writes; the
