@@ -3,6 +3,9 @@ import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
 import { registerErrorHandler } from './errors/register-error-handler.ts';
+import { registerChatCompletionsRoute } from './openai/chat-completions-route.ts';
+import { registerEmbeddingsRoute } from './openai/embeddings-route.ts';
+import { registerModelsRoutes } from './openai/models-route.ts';
 import { registerOpenApi } from './openapi.ts';
 import { generateRequestId, registerRequestContext } from './request-context.ts';
 import { registerRequestLog } from './request-log.ts';
@@ -38,5 +41,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerOpenApi(app, version);
   registerRootRoute(app, version);
   registerChatRoute(app, gateway);
+  registerChatCompletionsRoute(app, gateway);
+  registerModelsRoutes(app, gateway);
+  registerEmbeddingsRoute(app, gateway);
   return app;
 }

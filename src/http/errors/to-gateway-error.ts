@@ -45,10 +45,19 @@ export function toGatewayError(error: unknown): GatewayError {
   return new GatewayError('internal_error', 'The gateway failed to handle this request.', { cause: error });
 }
 
+/** `/messages/0/role` → `.messages[0].role`. */
+function toFieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
+    .join('');
+}
+
 /** `body.prompt must be string; body.model is required`, with `param` set to the first field. */
 function validationError(issues: ValidationIssue[], context: string): GatewayError {
   const described = issues.slice(0, 5).map((issue) => {
-    const path = `${context}${issue.instancePath.replaceAll('/', '.')}`;
+    const path = `${context}${toFieldPath(issue.instancePath)}`;
     if (issue.keyword === 'required' && typeof issue.params['missingProperty'] === 'string') {
       const field = `${path}.${issue.params['missingProperty']}`;
       return { field, text: `${field} is required` };

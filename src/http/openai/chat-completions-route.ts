@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+import { setGatewayHeaders } from '../gateway-headers.ts';
+import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
+import type { JsonObject } from '../shared/json-reader.ts';
+import { sendEventStream } from '../sse/send-event-stream.ts';
+import { encodeOpenAIChatResponse } from './encode-openai-chat-response.ts';
+import { OpenAIChatStreamEncoder } from './encode-openai-chat-stream.ts';
+import {
+  buildOpenAIPassthroughBody,
+  callerWantsStreamUsage,
+  recordOpenAIResponseUsage,
+  relayOpenAIStream,
+} from './openai-passthrough.ts';
+import { OpenAIChatBodySchema, OpenAIChatCompletionSchema, OpenAIErrorSchema } from './openai-schemas.ts';
+import { parseOpenAIChatRequest } from './parse-openai-chat-request.ts';
+
+/**
+ * `POST /v1/chat/completions`: OpenAI Chat Completions to any provider. OpenAI-format providers get the
+ * caller's body with only `model` rewritten and their answer relayed as it comes; other providers
+ * go through the canonical format.
+ */
+export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gateway): void {
+  app.post<{ Body: JsonObject & { model: string } }>(
+    '/v1/chat/completions',
+    {
+      config: { errorShape: 'openai' },
+      schema: {
+        summary: 'OpenAI Chat Completions, streaming or not, to any configured provider.',
+        tags: ['openai'],
+        body: OpenAIChatBodySchema,
+        response: { 200: OpenAIChatCompletionSchema, '4xx': OpenAIErrorSchema, '5xx': OpenAIErrorSchema },
+      },
+    },
+    async function chatCompletions(request, reply) {
+      const body = request.body;
+      const { record } = request;
+      const stream = body['stream'] === true;
+      const includeUsage = stream && callerWantsStreamUsage(body);
+      record.model = body.model;
+      record.stream = stream;
+      const outcome = await gateway.dispatchChat({
+        surface: 'openai-chat',
+        target: { model: body.model },
+        stream,
+        record,
+        signal: request.callerSignal,
+        forwardedHeaders: {},
+        toCanonical: (resolved) => parseOpenAIChatRequest(body, resolved.upstreamModel, record.warnings),
+        toPassthrough: (resolved) => buildOpenAIPassthroughBody(body, resolved, stream, record.warnings),
+      });
+      setGatewayHeaders(reply, record);
+      return sendOutcome(reply, outcome, { record, includeUsage, model: body.model, signal: request.callerSignal });
+    },
+  );
+}
+
+function sendOutcome(
+  reply: FastifyReply,
+  outcome: ChatOutcome,
+  options: { record: RequestRecord; includeUsage: boolean; model: string; signal: AbortSignal },
+): FastifyReply {
+  const { record } = options;
+  switch (outcome.kind) {
+    case 'forwarded': {
+      const { response } = outcome;
+      if (response.kind === 'stream') {
+        const events = relayOpenAIStream(response.body, {
+          record,
+          stripUsageChunk: !options.includeUsage,
+          provider: record.provider ?? 'upstream',
+          signal: options.signal,
+        });
+        return sendEventStream(reply, events, record);
+      }
+      reply.type('application/json').send(response.body);
+      // Usage is read after the bytes are on their way, never before.
+      recordOpenAIResponseUsage(response.body, record);
+      return reply;
+    }
+    case 'response':
+      record.usage = outcome.response.usage;
+      record.finishReason = outcome.response.finishReason;
+      return reply.type('application/json').send(JSON.stringify(encodeOpenAIChatResponse(outcome.response)));
+    case 'stream': {
+      const encoder = new OpenAIChatStreamEncoder({ model: options.model, includeUsage: options.includeUsage });
+      return sendEventStream(
+        reply,
+        encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
+        record,
+      );
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
+import type { Gateway } from '../../gateway/gateway.ts';
+import { setGatewayHeaders } from '../gateway-headers.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { OpenAIErrorSchema } from './openai-schemas.ts';
+
+/** `POST /v1/embeddings`: passed through to OpenAI-format providers, usage read on the way back. */
+export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway): void {
+  app.post<{ Body: JsonObject & { model: string } }>(
+    '/v1/embeddings',
+    {
+      config: { errorShape: 'openai' },
+      schema: {
+        summary: 'OpenAI Embeddings, for OpenAI-format providers.',
+        tags: ['openai'],
+        body: Type.Object({
+          model: Type.String({ minLength: 1 }),
+          input: Type.Union([Type.String(), Type.Array(Type.Unknown())]),
+        }),
+        response: { '4xx': OpenAIErrorSchema, '5xx': OpenAIErrorSchema },
+      },
+    },
+    async function embeddings(request, reply) {
+      const { record } = request;
+      record.model = request.body.model;
+      const response = await gateway.forward({
+        surface: 'openai-chat',
+        operation: 'embeddings',
+        model: request.body.model,
+        body: request.body,
+        record,
+        signal: request.callerSignal,
+        forwardedHeaders: {},
+      });
+      if (response.kind !== 'buffered') throw new Error('embeddings never stream');
+      setGatewayHeaders(reply, record);
+      reply.type('application/json').send(response.body);
+      try {
+        const value: unknown = JSON.parse(response.body.toString('utf8'));
+        if (isObject(value)) record.usage = readOpenAIUsage(value['usage']);
+      } catch {
+        // Sent on as the upstream gave it; usage unknown.
+      }
+      return reply;
+    },
+  );
+}

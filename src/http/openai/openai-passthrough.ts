@@ -1,0 +1,132 @@
+import { UpstreamError } from '../../errors/upstream-error.ts';
+import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
+import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
+import type { ResolvedModel } from '../../gateway/model-resolver.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+import type { Warning } from '../../providers/provider.ts';
+import { readSseEvents } from '../../providers/shared/read-sse-events.ts';
+import { toStreamReadFailure, type UpstreamBody } from '../../providers/shared/send-upstream-request.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { sseData } from '../sse/send-event-stream.ts';
+import { encodeOpenAIStreamError } from './encode-openai-chat-stream.ts';
+
+/** Whether the caller asked for the final usage chunk of a stream. */
+export function callerWantsStreamUsage(body: JsonObject): boolean {
+  return isObject(body['stream_options']) && body['stream_options']['include_usage'] === true;
+}
+
+/**
+ * The caller's body for an OpenAI-format upstream: unchanged but for `model`, an alias's output cap,
+ * and — on streams — `stream_options.include_usage`, so that usage is known even when the caller did
+ * not ask for it (its chunk is then removed again on the way back).
+ */
+export function buildOpenAIPassthroughBody(
+  body: JsonObject,
+  resolved: ResolvedModel,
+  stream: boolean,
+  warnings: Warning[],
+): JsonObject {
+  const forwarded: JsonObject = { ...body, model: resolved.upstreamModel };
+  if (stream && !callerWantsStreamUsage(body)) {
+    forwarded['stream_options'] = {
+      ...(isObject(body['stream_options']) ? body['stream_options'] : {}),
+      include_usage: true,
+    };
+  }
+  const cap = resolved.maxOutputTokens;
+  if (cap !== undefined) {
+    for (const field of ['max_completion_tokens', 'max_tokens']) {
+      const value = body[field];
+      if (typeof value === 'number' && value > cap) {
+        forwarded[field] = cap;
+        warnings.push({
+          parameter: field,
+          message: `${value} output tokens is above this model's limit; ${cap} was sent.`,
+        });
+      }
+    }
+  }
+  return forwarded;
+}
+
+/** Reads usage from a non-streaming OpenAI body the gateway has already sent on. */
+export function recordOpenAIResponseUsage(body: Buffer, record: RequestRecord): void {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    if (!isObject(value)) return;
+    record.usage = readOpenAIUsage(value['usage']) ?? record.usage;
+    const [choice] = Array.isArray(value['choices']) ? value['choices'] : [];
+    if (isObject(choice) && typeof choice['finish_reason'] === 'string') {
+      record.finishReason = mapOpenAIFinishReason(choice['finish_reason']);
+    }
+  } catch {
+    // The body went to the caller as the upstream sent it; usage is simply unknown.
+  }
+}
+
+/**
+ * Relays an OpenAI-format upstream stream event by event, as it arrives. Reads usage on the way;
+ * drops the usage chunk the gateway asked for on the caller's behalf; and ends a stream that breaks
+ * off with an error event rather than letting it look finished.
+ */
+export async function* relayOpenAIStream(
+  body: UpstreamBody,
+  options: { record: RequestRecord; stripUsageChunk: boolean; provider: string; signal: AbortSignal },
+): AsyncGenerator<string> {
+  const { record } = options;
+  let finished = false;
+  try {
+    for await (const event of readSseEvents(body)) {
+      const { data } = event;
+      if (data === '[DONE]') {
+        yield 'data: [DONE]\n\n';
+        return;
+      }
+      // Only the chunks that can carry usage, a finish reason or an error are parsed.
+      if (data.includes('"usage":{') || data.includes('"finish_reason":"') || data.includes('"error"')) {
+        const chunk = parseChunk(data);
+        if (chunk !== undefined) {
+          const usage = readOpenAIUsage(chunk['usage']);
+          if (usage !== undefined) {
+            record.usage = usage;
+            const choices = chunk['choices'];
+            if (options.stripUsageChunk && Array.isArray(choices) && choices.length === 0) continue;
+          }
+          const [choice] = Array.isArray(chunk['choices']) ? chunk['choices'] : [];
+          if (isObject(choice) && typeof choice['finish_reason'] === 'string') {
+            finished = true;
+            record.finishReason = mapOpenAIFinishReason(choice['finish_reason']);
+          }
+          if (chunk['error'] !== undefined && chunk['error'] !== null) record.errorCode = 'upstream_error';
+        }
+      }
+      yield sseData(data);
+    }
+    // Some compatible APIs omit [DONE]; a stream that did finish gets one, a broken one an error.
+    if (finished) {
+      yield 'data: [DONE]\n\n';
+      return;
+    }
+    const error = new UpstreamError({
+      provider: options.provider,
+      upstreamStatus: undefined,
+      upstreamMessage: 'the stream ended before it finished',
+      failure: 'interrupted',
+    });
+    record.errorCode = error.code;
+    yield encodeOpenAIStreamError(error);
+  } catch (error) {
+    const failure = toStreamReadFailure(error, options.provider, options.signal);
+    record.errorCode = failure.code;
+    yield encodeOpenAIStreamError(failure);
+  }
+}
+
+function parseChunk(data: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,23 @@
+import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+
+/**
+ * Runs canonical stream parts through a surface's encoder, noting usage, the finish reason and any
+ * error on the request record as they pass.
+ */
+export async function* encodeStreamParts(
+  parts: AsyncIterable<StreamPart>,
+  encode: (part: StreamPart) => string,
+  record: RequestRecord,
+): AsyncGenerator<string> {
+  for await (const part of parts) {
+    if (part.type === 'finish') {
+      record.usage = part.usage;
+      record.finishReason = part.finishReason;
+    } else if (part.type === 'error') {
+      record.errorCode = part.error.code;
+    }
+    const text = encode(part);
+    if (text !== '') yield text;
+  }
+}
