@@ -1,11 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { Gateway } from '../gateway/gateway.ts';
+import { registerCountTokensRoute } from './anthropic/count-tokens-route.ts';
+import { registerMessagesRoute } from './anthropic/messages-route.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
 import { registerErrorHandler } from './errors/register-error-handler.ts';
+import { registerModelsRoutes } from './models/models-route.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions-route.ts';
 import { registerEmbeddingsRoute } from './openai/embeddings-route.ts';
-import { registerModelsRoutes } from './openai/models-route.ts';
 import { registerOpenApi } from './openapi.ts';
 import { generateRequestId, registerRequestContext } from './request-context.ts';
 import { registerRequestLog } from './request-log.ts';
@@ -44,5 +46,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerChatCompletionsRoute(app, gateway);
   registerModelsRoutes(app, gateway);
   registerEmbeddingsRoute(app, gateway);
+  registerMessagesRoute(app, gateway);
+  registerCountTokensRoute(app, gateway);
   return app;
 }

@@ -7,11 +7,11 @@ import {
   type AnthropicUsage,
 } from '../../formats/anthropic/anthropic-messages-api.ts';
 import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
+import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import { toStreamReadFailure } from '../shared/send-upstream-request.ts';
-import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 
 const eventChecker = compileChecker(AnthropicStreamEventSchema);
 

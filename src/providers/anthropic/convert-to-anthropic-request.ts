@@ -9,6 +9,7 @@ import type {
   AnthropicTextBlock,
   AnthropicToolChoice,
 } from '../../formats/anthropic/anthropic-messages-api.ts';
+import { sanitizeToolId } from '../../formats/anthropic/sanitize-tool-id.ts';
 import type {
   CacheControl,
   ChatMessage,
@@ -21,7 +22,6 @@ import type {
   ToolResultPart,
 } from '../../formats/internal/chat-request.ts';
 import type { Warning } from '../provider.ts';
-import { sanitizeToolId } from './sanitize-tool-id.ts';
 
 /** The first Anthropic API version that rejects `temperature`, `top_p` and `top_k`. */
 const samplingRemovedInVersion = '2026-10-21';

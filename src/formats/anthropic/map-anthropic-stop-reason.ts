@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../formats/internal/finish-reason.ts';
+import type { FinishReason } from '../internal/finish-reason.ts';
 
 /**
  * Anthropic `stop_reason` → canonical.

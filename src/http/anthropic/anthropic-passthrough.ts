@@ -1,0 +1,123 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { UpstreamError } from '../../errors/upstream-error.ts';
+import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
+import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
+import type { ResolvedModel } from '../../gateway/model-resolver.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+import type { Warning } from '../../providers/provider.ts';
+import { readSseEvents } from '../../providers/shared/read-sse-events.ts';
+import { toStreamReadFailure, type UpstreamBody } from '../../providers/shared/send-upstream-request.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { sseData } from '../sse/send-event-stream.ts';
+import { encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
+
+/** Caller headers an Anthropic upstream receives: the API version the body was shaped for, and betas. */
+export function anthropicForwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const forwarded: Record<string, string> = {};
+  for (const name of ['anthropic-version', 'anthropic-beta']) {
+    const value = headers[name];
+    if (typeof value === 'string' && value !== '') forwarded[name] = value;
+    else if (Array.isArray(value)) forwarded[name] = value.join(',');
+  }
+  return forwarded;
+}
+
+/** The caller's body for an Anthropic upstream: unchanged but for `model` and an alias's output cap. */
+export function buildAnthropicPassthroughBody(
+  body: JsonObject,
+  resolved: ResolvedModel,
+  warnings: Warning[],
+): JsonObject {
+  const forwarded: JsonObject = { ...body, model: resolved.upstreamModel };
+  const cap = resolved.maxOutputTokens;
+  const maxTokens = body['max_tokens'];
+  if (cap !== undefined && typeof maxTokens === 'number' && maxTokens > cap) {
+    forwarded['max_tokens'] = cap;
+    warnings.push({
+      parameter: 'max_tokens',
+      message: `${maxTokens} output tokens is above this model's limit; ${cap} was sent.`,
+    });
+  }
+  return forwarded;
+}
+
+/** Reads usage from a non-streaming Anthropic body the gateway has already sent on. */
+export function recordAnthropicResponseUsage(body: Buffer, record: RequestRecord): void {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    if (!isObject(value)) return;
+    if (isObject(value['usage'])) record.usage = convertAnthropicUsage(numericFields(value['usage']));
+    if (typeof value['stop_reason'] === 'string') record.finishReason = mapAnthropicStopReason(value['stop_reason']);
+  } catch {
+    // Sent on as the upstream gave it; usage is simply unknown.
+  }
+}
+
+/**
+ * Relays an Anthropic upstream stream event by event, each with its `event:` line. Reads usage from
+ * `message_start` and the cumulative `message_delta`; a stream that ends before `message_stop` gets an
+ * `error` event so it never looks finished.
+ */
+export async function* relayAnthropicStream(
+  body: UpstreamBody,
+  options: { record: RequestRecord; provider: string; signal: AbortSignal },
+): AsyncGenerator<string> {
+  const { record } = options;
+  const usage: Record<string, number> = {};
+  let ended = false;
+  try {
+    for await (const event of readSseEvents(body)) {
+      const name = event.event ?? eventTypeOf(event.data);
+      if (name === 'message_start' || name === 'message_delta') {
+        const data = parse(event.data);
+        const reported =
+          name === 'message_start' && isObject(data?.['message']) ? data['message']['usage'] : data?.['usage'];
+        if (isObject(reported)) Object.assign(usage, numericFields(reported));
+        record.usage = convertAnthropicUsage(usage);
+        const delta = data?.['delta'];
+        if (isObject(delta) && typeof delta['stop_reason'] === 'string')
+          record.finishReason = mapAnthropicStopReason(delta['stop_reason']);
+      } else if (name === 'message_stop') {
+        ended = true;
+      } else if (name === 'error') {
+        ended = true;
+        record.errorCode = 'upstream_error';
+      }
+      yield `event: ${name}\n${sseData(event.data)}`;
+    }
+    if (ended) return;
+    const error = new UpstreamError({
+      provider: options.provider,
+      upstreamStatus: undefined,
+      upstreamMessage: 'the stream ended before message_stop',
+      failure: 'interrupted',
+    });
+    record.errorCode = error.code;
+    yield encodeAnthropicStreamError(error);
+  } catch (error) {
+    const failure = toStreamReadFailure(error, options.provider, options.signal);
+    record.errorCode = failure.code;
+    yield encodeAnthropicStreamError(failure);
+  }
+}
+
+function parse(data: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An event without an `event:` line is named after its `type`, which the SDK needs to see it. */
+function eventTypeOf(data: string): string {
+  const type = parse(data)?.['type'];
+  return typeof type === 'string' && /^[a-z_]+$/.test(type) ? type : 'message';
+}
+
+function numericFields(value: JsonObject): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [key, item] of Object.entries(value)) if (typeof item === 'number') result[key] = item;
+  return result;
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { estimateInputTokens } from '../../formats/internal/estimate-input-tokens.ts';
+import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+import { setGatewayHeaders } from '../gateway-headers.ts';
+import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
+import type { JsonObject } from '../shared/json-reader.ts';
+import { sendEventStream } from '../sse/send-event-stream.ts';
+import {
+  anthropicForwardedHeaders,
+  buildAnthropicPassthroughBody,
+  recordAnthropicResponseUsage,
+  relayAnthropicStream,
+} from './anthropic-passthrough.ts';
+import { AnthropicErrorSchema, AnthropicMessageSchema, AnthropicMessagesBodySchema } from './anthropic-schemas.ts';
+import { encodeAnthropicMessage } from './encode-anthropic-message.ts';
+import { AnthropicStreamEncoder } from './encode-anthropic-stream.ts';
+import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.ts';
+
+/**
+ * `POST /v1/messages`: Anthropic Messages to any provider. Callers may authenticate with `x-api-key`
+ * or `Authorization: Bearer`, with either API version; their key never goes upstream. Anthropic
+ * providers get the body with only `model` rewritten (and the caller's `anthropic-version` and
+ * `anthropic-beta`); others go through the canonical format.
+ */
+export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway): void {
+  app.post<{ Body: JsonObject & { model: string } }>(
+    '/v1/messages',
+    {
+      config: { errorShape: 'anthropic' },
+      schema: {
+        summary: 'Anthropic Messages, streaming or not, to any configured provider.',
+        tags: ['anthropic'],
+        body: AnthropicMessagesBodySchema,
+        response: { 200: AnthropicMessageSchema, '4xx': AnthropicErrorSchema, '5xx': AnthropicErrorSchema },
+      },
+    },
+    async function messages(request, reply) {
+      const body = request.body;
+      const { record } = request;
+      const stream = body['stream'] === true;
+      record.model = body.model;
+      record.stream = stream;
+      let estimatedInputTokens = 0;
+      const outcome = await gateway.dispatchChat({
+        surface: 'anthropic-messages',
+        target: { model: body.model },
+        stream,
+        record,
+        signal: request.callerSignal,
+        forwardedHeaders: anthropicForwardedHeaders(request.headers),
+        toCanonical: (resolved) => {
+          const canonical = parseAnthropicMessagesRequest(body, resolved.upstreamModel, record.warnings);
+          estimatedInputTokens = estimateInputTokens(canonical);
+          return canonical;
+        },
+        toPassthrough: (resolved) => buildAnthropicPassthroughBody(body, resolved, record.warnings),
+      });
+      setGatewayHeaders(reply, record);
+      return sendOutcome(reply, outcome, {
+        record,
+        model: body.model,
+        estimatedInputTokens,
+        signal: request.callerSignal,
+      });
+    },
+  );
+}
+
+function sendOutcome(
+  reply: FastifyReply,
+  outcome: ChatOutcome,
+  options: { record: RequestRecord; model: string; estimatedInputTokens: number; signal: AbortSignal },
+): FastifyReply {
+  const { record } = options;
+  switch (outcome.kind) {
+    case 'forwarded': {
+      const { response } = outcome;
+      if (response.kind === 'stream') {
+        const events = relayAnthropicStream(response.body, {
+          record,
+          provider: record.provider ?? 'upstream',
+          signal: options.signal,
+        });
+        return sendEventStream(reply, events, record);
+      }
+      reply.type('application/json').send(response.body);
+      recordAnthropicResponseUsage(response.body, record);
+      return reply;
+    }
+    case 'response':
+      record.usage = outcome.response.usage;
+      record.finishReason = outcome.response.finishReason;
+      return reply
+        .type('application/json')
+        .send(JSON.stringify(encodeAnthropicMessage(outcome.response, record.warnings)));
+    case 'stream': {
+      const encoder = new AnthropicStreamEncoder({
+        model: options.model,
+        estimatedInputTokens: options.estimatedInputTokens,
+      });
+      return sendEventStream(
+        reply,
+        encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
+        record,
+      );
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { Gateway } from '../../gateway/gateway.ts';
+
+interface ListedModel {
+  id: string;
+  ownedBy: string;
+}
+
+/** Aliases first, then `provider/model` for the known models of every configured provider. */
+function listModels(gateway: Gateway): ListedModel[] {
+  return [
+    ...gateway.models.aliases().map((alias) => ({ id: alias.name, ownedBy: alias.provider })),
+    ...gateway.providers.catalog().map(({ provider, model }) => ({ id: `${provider}/${model}`, ownedBy: provider })),
+  ];
+}
+
+/** The Anthropic SDK sends `anthropic-version` on every call; the OpenAI SDK never does. */
+function wantsAnthropicShape(request: FastifyRequest): boolean {
+  return request.headers['anthropic-version'] !== undefined;
+}
+
+function toOpenAIModel(model: ListedModel) {
+  return { id: model.id, object: 'model', created: 0, owned_by: model.ownedBy };
+}
+
+function toAnthropicModel(model: ListedModel) {
+  return {
+    type: 'model',
+    id: model.id,
+    display_name: model.id,
+    created_at: '1970-01-01T00:00:00Z',
+    capabilities: null,
+    max_input_tokens: null,
+    max_tokens: null,
+  };
+}
+
+const ModelSchema = Type.Object(
+  { id: Type.String() },
+  { description: 'OpenAI `model`, or Anthropic `ModelInfo` when `anthropic-version` is sent.' },
+);
+
+/**
+ * `GET /v1/models` and `GET /v1/models/{id}`: the configured aliases and the known models of configured
+ * providers, in OpenAI's list shape, or Anthropic's when the caller sends `anthropic-version`. Any
+ * other `provider/model` works too; these are the ones worth showing in a model picker.
+ */
+export function registerModelsRoutes(app: FastifyInstance, gateway: Gateway): void {
+  app.get(
+    '/v1/models',
+    {
+      schema: {
+        summary: 'List configured aliases and known models.',
+        tags: ['openai', 'anthropic'],
+        response: { 200: Type.Object({ data: Type.Array(ModelSchema) }, { additionalProperties: true }) },
+      },
+    },
+    function models(request, reply) {
+      const listed = listModels(gateway);
+      const body = wantsAnthropicShape(request)
+        ? {
+            data: listed.map(toAnthropicModel),
+            has_more: false,
+            first_id: listed[0]?.id ?? null,
+            last_id: listed.at(-1)?.id ?? null,
+          }
+        : { object: 'list', data: listed.map(toOpenAIModel) };
+      return reply.type('application/json').send(JSON.stringify(body));
+    },
+  );
+  app.get<{ Params: { '*': string } }>(
+    '/v1/models/*',
+    { schema: { summary: 'One model of the list.', tags: ['openai', 'anthropic'], response: { 200: ModelSchema } } },
+    function model(request, reply) {
+      const id = request.params['*'];
+      const found = listModels(gateway).find((item) => item.id === id);
+      if (found === undefined) {
+        throw new GatewayError('model_not_found', `The model '${id}' is not in this gateway's list.`, {
+          param: 'model',
+        });
+      }
+      const body = wantsAnthropicShape(request) ? toAnthropicModel(found) : toOpenAIModel(found);
+      return reply.type('application/json').send(JSON.stringify(body));
+    },
+  );
+}
