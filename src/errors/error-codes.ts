@@ -18,6 +18,7 @@ export const errorCodes = {
     summary: 'The provider has no API key; the message names the variable.',
   },
   internal_error: { status: 500, summary: 'An unexpected gateway fault; details are in the log.' },
+  context_window_exceeded: { status: 400, summary: "The input does not fit the model's context window." },
   upstream_invalid_request: {
     status: 400,
     summary: 'The upstream rejected the request; its message is kept.',
@@ -31,6 +32,10 @@ export const errorCodes = {
   upstream_unreachable: { status: 502, summary: 'The upstream could not be reached.' },
   upstream_stream_interrupted: { status: 502, summary: 'The upstream stream broke before it finished.' },
   upstream_timeout: { status: 504, summary: 'The upstream did not answer in time.' },
+  upstream_cooling_down: {
+    status: 503,
+    summary: 'Every target of the model is cooling down after failures; Retry-After says until when.',
+  },
   client_closed_request: { status: 499, summary: 'The caller went away; the upstream call was aborted.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

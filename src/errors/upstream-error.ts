@@ -13,6 +13,8 @@ export interface UpstreamErrorOptions {
   cause?: unknown;
   /** Set when the failure is a timeout or network fault rather than an HTTP answer. */
   failure?: 'timeout' | 'unreachable' | 'interrupted' | 'invalid-response';
+  /** Overrides the status-based judgement (a stream that broke before its first content is worth a retry). */
+  retryable?: boolean;
 }
 
 /**
@@ -41,11 +43,32 @@ export class UpstreamError extends GatewayError {
     this.upstreamStatus = options.upstreamStatus;
     this.upstreamMessage = options.upstreamMessage;
     this.upstreamType = options.upstreamType;
-    this.isRetryable = isRetryableFailure(options);
+    this.isRetryable = options.retryable ?? isRetryableFailure(options);
   }
 }
 
 const passedThroughStatuses = new Set([400, 404, 413, 422]);
+
+/**
+ * How providers say the input is too long: OpenAI's `context_length_exceeded` code, and messages such as
+ * Anthropic's "prompt is too long" or "input length and `max_tokens` exceed context limit".
+ */
+const contextWindowTypes = new Set(['context_length_exceeded', 'model_context_window_exceeded']);
+const contextWindowMessage =
+  /context length|context window|context limit|prompt is too long|maximum context|too many tokens/i;
+
+/** Whether an upstream answer says the input does not fit the model's context window. */
+export function isContextWindowFailure(
+  status: number | undefined,
+  type: string | undefined,
+  message: string | undefined,
+): boolean {
+  if (status !== 400 && status !== 413) return false;
+  return (
+    (type !== undefined && contextWindowTypes.has(type)) ||
+    (message !== undefined && contextWindowMessage.test(message))
+  );
+}
 
 function classify(options: UpstreamErrorOptions): { code: ErrorCode; status: number | undefined } {
   switch (options.failure) {
@@ -64,6 +87,9 @@ function classify(options: UpstreamErrorOptions): { code: ErrorCode; status: num
   if (status === 401 || status === 402 || status === 403) return { code: 'upstream_auth_failed', status: undefined };
   if (status === 408) return { code: 'upstream_timeout', status: undefined };
   if (status === 429) return { code: 'upstream_rate_limited', status: undefined };
+  if (isContextWindowFailure(status, options.upstreamType, options.upstreamMessage)) {
+    return { code: 'context_window_exceeded', status: undefined };
+  }
   if (passedThroughStatuses.has(status)) return { code: 'upstream_invalid_request', status };
   return { code: 'upstream_error', status: undefined };
 }
@@ -82,6 +108,7 @@ function describe(options: UpstreamErrorOptions, code: ErrorCode): string {
     case 'upstream_rate_limited':
       return `The ${provider} upstream is rate limiting requests${upstreamMessage ? `: ${upstreamMessage}` : '.'}`;
     case 'upstream_invalid_request':
+    case 'context_window_exceeded':
       return upstreamMessage ?? `The ${provider} upstream rejected the request (HTTP ${upstreamStatus}).`;
     default:
       if (options.failure === 'invalid-response') {
