@@ -3,13 +3,18 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { buildApp } from './http/build-app.ts';
+import { RedisCooldownChannel } from './state/redis-cooldown-channel.ts';
 
 export interface RunningGateway {
   app: FastifyInstance;
   gateway: Gateway;
   /** `http://host:port` the server listens on. */
   url: string;
-  /** Stops accepting, lets in-flight requests finish, closes upstream pools. */
+  /**
+   * Stops accepting connections, lets in-flight requests and streams finish (up to
+   * `server.shutdown_timeout_ms`, after which the remaining connections are closed), then closes the
+   * upstream pools.
+   */
   close(): Promise<void>;
 }
 
@@ -21,6 +26,12 @@ export async function startGateway(options: {
 }): Promise<RunningGateway> {
   const { config, logger, version } = options;
   const gateway = new Gateway(config);
+  const cooldowns =
+    config.redisUrl === undefined
+      ? undefined
+      : await RedisCooldownChannel.attach(config.redisUrl, gateway.health, (error) =>
+          logger.warn({ err: error }, 'redis (shared cool-downs) error; using local state'),
+        );
   const app = await buildApp({ config, gateway, logger, version });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
@@ -32,7 +43,16 @@ export async function startGateway(options: {
     gateway,
     url: `http://${host}:${port}`,
     close() {
-      closing ??= app.close().then(() => gateway.close());
+      closing ??= (async () => {
+        const force = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownTimeoutMs);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(force);
+        }
+        await gateway.close();
+        await cooldowns?.close();
+      })();
       return closing;
     },
   };

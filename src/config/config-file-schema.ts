@@ -12,6 +12,7 @@ const ProviderEntry = Type.Object(
     base_url: Type.Optional(Url),
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
     timeout_ms: Type.Optional(PositiveInteger),
+    first_byte_timeout_ms: Type.Optional(PositiveInteger),
     stream_idle_timeout_ms: Type.Optional(PositiveInteger),
     anthropic_version: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
     default_max_tokens: Type.Optional(PositiveInteger),
@@ -19,13 +20,39 @@ const ProviderEntry = Type.Object(
   strict,
 );
 
+const Strategy = Type.Union(
+  ['weighted', 'round-robin', 'least-in-flight', 'lowest-latency'].map((name) => Type.Literal(name)),
+);
+
+const TargetEntry = Type.Object(
+  {
+    provider: Type.String(),
+    model: Type.String({ minLength: 1 }),
+    /** Share of traffic under the weighted strategy (default 1). */
+    weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    /** Cap on output tokens for this model; larger requests are lowered to it, with a warning. */
+    max_output_tokens: Type.Optional(PositiveInteger),
+    timeout_ms: Type.Optional(PositiveInteger),
+    first_byte_timeout_ms: Type.Optional(PositiveInteger),
+    stream_idle_timeout_ms: Type.Optional(PositiveInteger),
+    /** Extra fields merged into the upstream request body (in the provider's own format). */
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  strict,
+);
+
 const ModelEntry = Type.Union([
   Type.String({ pattern: '^[^/]+/.+' }),
+  TargetEntry,
   Type.Object(
     {
-      provider: Type.String(),
-      model: Type.String({ minLength: 1 }),
-      /** Cap on output tokens for this model; larger requests are lowered to it, with a warning. */
+      targets: Type.Array(TargetEntry, { minItems: 1 }),
+      strategy: Type.Optional(Strategy),
+      retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+      /** Groups tried in order once this group's attempts are spent. */
+      fallbacks: Type.Optional(Type.Array(Type.String())),
+      /** Groups tried when a target says the input does not fit its context window. */
+      context_window_fallbacks: Type.Optional(Type.Array(Type.String())),
       max_output_tokens: Type.Optional(PositiveInteger),
     },
     strict,
@@ -41,6 +68,8 @@ export const ConfigFileSchema = Type.Object(
           host: Type.Optional(Type.String({ minLength: 1 })),
           port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
           body_limit_bytes: Type.Optional(PositiveInteger),
+          /** How long SIGTERM waits for in-flight requests and streams before closing them. */
+          shutdown_timeout_ms: Type.Optional(PositiveInteger),
           log_level: Type.Optional(
             Type.Union(
               ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
@@ -54,6 +83,7 @@ export const ConfigFileSchema = Type.Object(
       Type.Object(
         {
           timeout_ms: Type.Optional(PositiveInteger),
+          first_byte_timeout_ms: Type.Optional(PositiveInteger),
           connect_timeout_ms: Type.Optional(PositiveInteger),
           stream_idle_timeout_ms: Type.Optional(PositiveInteger),
           connections_per_origin: Type.Optional(PositiveInteger),
@@ -62,6 +92,23 @@ export const ConfigFileSchema = Type.Object(
         strict,
       ),
     ),
+    routing: Type.Optional(
+      Type.Object(
+        {
+          strategy: Type.Optional(Strategy),
+          retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+          backoff_initial_ms: Type.Optional(PositiveInteger),
+          backoff_max_ms: Type.Optional(PositiveInteger),
+          retry_after_max_ms: Type.Optional(PositiveInteger),
+          deadline_ms: Type.Optional(PositiveInteger),
+          cooldown_failures: Type.Optional(PositiveInteger),
+          cooldown_window_ms: Type.Optional(PositiveInteger),
+          cooldown_ms: Type.Optional(PositiveInteger),
+        },
+        strict,
+      ),
+    ),
+    redis: Type.Optional(Type.Object({ url: Type.Optional(Type.String({ pattern: '^rediss?://' })) }, strict)),
     providers: Type.Optional(Type.Record(Type.String({ pattern: '^[a-zA-Z0-9_.-]+$' }), ProviderEntry)),
     models: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ModelEntry)),
   },

@@ -1,4 +1,5 @@
 import type { ProviderSettings } from '../providers/provider-definition.ts';
+import type { UpstreamTimeouts } from '../providers/shared/upstream-timeouts.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -8,14 +9,48 @@ export interface ServerConfig {
   /** Largest request body accepted on the model routes. */
   bodyLimitBytes: number;
   logLevel: LogLevel;
+  /** How long SIGTERM waits for in-flight requests and streams. */
+  shutdownTimeoutMs: number;
 }
 
-/** A public model name mapped to a provider instance and an upstream model. */
-export interface ModelAlias {
-  name: string;
+export type RoutingStrategy = 'weighted' | 'round-robin' | 'least-in-flight' | 'lowest-latency';
+
+/** How attempts are retried, spaced and bounded, and when a failing target is skipped. */
+export interface RoutingPolicy {
+  strategy: RoutingStrategy;
+  /** Retries after the first attempt within a group (so `retries + 1` attempts). */
+  retries: number;
+  /** Exponential backoff with full jitter: a random wait up to `initial · 2^n`, capped at `max`. */
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** `Retry-After` is honoured up to this; a longer one sends the retry to another target instead. */
+  retryAfterMaxMs: number;
+  /** One deadline for the whole request, attempts and waits included. */
+  deadlineMs: number;
+  /** A target with this many failures within the window is skipped for `cooldownMs` (a 429 at once). */
+  cooldownFailures: number;
+  cooldownWindowMs: number;
+  cooldownMs: number;
+}
+
+/** One place a model group can send a request. */
+export interface ModelTarget {
   provider: string;
   model: string;
+  weight: number;
   maxOutputTokens: number | undefined;
+  timeouts: Partial<UpstreamTimeouts> | undefined;
+  params: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** A public model name: targets, how to choose among them, and what to fall back to. */
+export interface ModelGroupConfig {
+  name: string;
+  targets: ModelTarget[];
+  strategy: RoutingStrategy;
+  retries: number;
+  fallbacks: string[];
+  contextWindowFallbacks: string[];
 }
 
 /** The whole configuration, built once at startup from env, the YAML file and CLI flags. */
@@ -25,7 +60,11 @@ export interface GatewayConfig {
   connectTimeoutMs: number;
   /** Every provider instance, configured or not (a missing key is reported when it is used). */
   providers: ProviderSettings[];
-  models: ModelAlias[];
+  /** Configured model groups (aliases are groups of one target). */
+  models: ModelGroupConfig[];
+  routing: RoutingPolicy;
+  /** Shared state (cooldowns, and later limits) lives in Redis when this is set. */
+  redisUrl: string | undefined;
   /** Path of the YAML file read, if any. */
   configFile: string | undefined;
 }

@@ -6,7 +6,7 @@ import { findProviderDefinition, providerDefinitions } from '../providers/regist
 import { defaultUpstreamTimeouts, type UpstreamTimeouts } from '../providers/shared/upstream-timeouts.ts';
 import { ConfigError } from './config-error.ts';
 import { type ConfigFile, ConfigFileSchema } from './config-file-schema.ts';
-import type { GatewayConfig, LogLevel, ModelAlias } from './gateway-config.ts';
+import type { GatewayConfig, LogLevel, ModelGroupConfig, ModelTarget, RoutingPolicy } from './gateway-config.ts';
 import { interpolateEnv } from './interpolate-env.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -28,6 +28,19 @@ const defaults = {
   logLevel: 'info' as LogLevel,
   connectionsPerOrigin: 256,
   defaultMaxTokens: 4_096,
+  shutdownTimeoutMs: 30_000,
+};
+
+const defaultRouting: RoutingPolicy = {
+  strategy: 'weighted',
+  retries: 2,
+  backoffInitialMs: 250,
+  backoffMaxMs: 8_000,
+  retryAfterMaxMs: 30_000,
+  deadlineMs: 600_000,
+  cooldownFailures: 3,
+  cooldownWindowMs: 60_000,
+  cooldownMs: 5_000,
 };
 
 const configFileChecker = compileChecker(ConfigFileSchema);
@@ -44,11 +57,19 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
   const upstream = file.upstream ?? {};
   const timeouts: UpstreamTimeouts = {
     connectMs: upstream.connect_timeout_ms ?? defaultUpstreamTimeouts.connectMs,
-    requestMs:
-      upstream.timeout_ms ?? envInteger(env, 'LLM_PROXY_UPSTREAM_TIMEOUT_MS') ?? defaultUpstreamTimeouts.requestMs,
+    totalMs: upstream.timeout_ms ?? envInteger(env, 'LLM_PROXY_UPSTREAM_TIMEOUT_MS') ?? defaultUpstreamTimeouts.totalMs,
+    firstByteMs:
+      upstream.first_byte_timeout_ms ??
+      upstream.timeout_ms ??
+      envInteger(env, 'LLM_PROXY_UPSTREAM_TIMEOUT_MS') ??
+      defaultUpstreamTimeouts.firstByteMs,
     streamIdleMs: upstream.stream_idle_timeout_ms ?? defaultUpstreamTimeouts.streamIdleMs,
   };
   const providers = buildProviders(file, env, timeouts, upstream.default_max_tokens ?? defaults.defaultMaxTokens);
+  const routing = buildRouting(file);
+  const redisUrl = nonEmpty(env['REDIS_URL']);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    throw new ConfigError('REDIS_URL: must be a redis:// or rediss:// URL');
   const logLevel = nonEmpty(env['LOG_LEVEL']) ?? file.server?.log_level ?? defaults.logLevel;
   if (!logLevels.has(logLevel)) throw new ConfigError(`LOG_LEVEL: must be one of ${[...logLevels].join(', ')}`);
   return {
@@ -57,11 +78,14 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       port: options.port ?? envPort(env) ?? file.server?.port ?? defaults.port,
       bodyLimitBytes: file.server?.body_limit_bytes ?? defaults.bodyLimitBytes,
       logLevel: logLevel as LogLevel,
+      shutdownTimeoutMs: file.server?.shutdown_timeout_ms ?? defaults.shutdownTimeoutMs,
     },
     connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
     connectTimeoutMs: timeouts.connectMs,
     providers,
-    models: buildModels(file, providers),
+    models: buildGroups(file, providers, routing),
+    routing,
+    redisUrl: nonEmpty(env['REDIS_URL']) ?? file.redis?.url,
     configFile,
   };
 }
@@ -139,7 +163,8 @@ function buildProviders(
       headers: entry.headers ?? {},
       timeouts: {
         connectMs: timeouts.connectMs,
-        requestMs: entry.timeout_ms ?? timeouts.requestMs,
+        totalMs: entry.timeout_ms ?? timeouts.totalMs,
+        firstByteMs: entry.first_byte_timeout_ms ?? entry.timeout_ms ?? timeouts.firstByteMs,
         streamIdleMs: entry.stream_idle_timeout_ms ?? timeouts.streamIdleMs,
       },
       anthropicVersion: entry.anthropic_version,
@@ -149,22 +174,92 @@ function buildProviders(
   return [...byName.values()];
 }
 
-function buildModels(file: ConfigFile, providers: ProviderSettings[]): ModelAlias[] {
+function buildRouting(file: ConfigFile): RoutingPolicy {
+  const routing = file.routing ?? {};
+  return {
+    strategy: routing.strategy ?? defaultRouting.strategy,
+    retries: routing.retries ?? defaultRouting.retries,
+    backoffInitialMs: routing.backoff_initial_ms ?? defaultRouting.backoffInitialMs,
+    backoffMaxMs: routing.backoff_max_ms ?? defaultRouting.backoffMaxMs,
+    retryAfterMaxMs: routing.retry_after_max_ms ?? defaultRouting.retryAfterMaxMs,
+    deadlineMs: routing.deadline_ms ?? defaultRouting.deadlineMs,
+    cooldownFailures: routing.cooldown_failures ?? defaultRouting.cooldownFailures,
+    cooldownWindowMs: routing.cooldown_window_ms ?? defaultRouting.cooldownWindowMs,
+    cooldownMs: routing.cooldown_ms ?? defaultRouting.cooldownMs,
+  };
+}
+
+type TargetEntry = Exclude<NonNullable<ConfigFile['models']>[string], string | { targets: unknown }>;
+
+/** Every `models` entry is a group: a `provider/model` string or a single target is a group of one. */
+function buildGroups(file: ConfigFile, providers: ProviderSettings[], routing: RoutingPolicy): ModelGroupConfig[] {
   const names = new Set(providers.map((provider) => provider.name));
-  return Object.entries(file.models ?? {}).map(([name, entry]): ModelAlias => {
-    const target =
-      typeof entry === 'string'
-        ? {
-            provider: entry.slice(0, entry.indexOf('/')),
-            model: entry.slice(entry.indexOf('/') + 1),
-            max_output_tokens: undefined,
-          }
-        : entry;
-    const provider = target.provider.toLowerCase();
-    if (!names.has(provider)) {
-      throw new ConfigError(`models.${name}: unknown provider '${target.provider}' (known: ${[...names].join(', ')})`);
+  const entries = Object.entries(file.models ?? {});
+  const groupNames = new Set(entries.map(([name]) => name));
+  return entries.map(([name, entry]): ModelGroupConfig => {
+    const field = `models.${name}`;
+    const toTarget = (target: TargetEntry, where: string, groupCap?: number): ModelTarget => {
+      const provider = target.provider.toLowerCase();
+      if (!names.has(provider)) {
+        throw new ConfigError(`${where}: unknown provider '${target.provider}' (known: ${[...names].join(', ')})`);
+      }
+      const timeouts = {
+        ...(target.timeout_ms === undefined ? {} : { totalMs: target.timeout_ms }),
+        ...(target.first_byte_timeout_ms === undefined ? {} : { firstByteMs: target.first_byte_timeout_ms }),
+        ...(target.stream_idle_timeout_ms === undefined ? {} : { streamIdleMs: target.stream_idle_timeout_ms }),
+      };
+      return {
+        provider,
+        model: target.model,
+        weight: target.weight ?? 1,
+        maxOutputTokens: target.max_output_tokens ?? groupCap,
+        timeouts: Object.keys(timeouts).length === 0 ? undefined : timeouts,
+        params: target.params,
+      };
+    };
+    if (typeof entry === 'string') {
+      const slash = entry.indexOf('/');
+      const target = { provider: entry.slice(0, slash), model: entry.slice(slash + 1) };
+      return {
+        name,
+        targets: [toTarget(target, field)],
+        strategy: routing.strategy,
+        retries: routing.retries,
+        fallbacks: [],
+        contextWindowFallbacks: [],
+      };
     }
-    return { name, provider, model: target.model, maxOutputTokens: target.max_output_tokens };
+    if (!('targets' in entry)) {
+      return {
+        name,
+        targets: [toTarget(entry, field)],
+        strategy: routing.strategy,
+        retries: routing.retries,
+        fallbacks: [],
+        contextWindowFallbacks: [],
+      };
+    }
+    for (const [key, list] of [
+      ['fallbacks', entry.fallbacks ?? []],
+      ['context_window_fallbacks', entry.context_window_fallbacks ?? []],
+    ] as const) {
+      for (const fallback of list) {
+        if (fallback === name) throw new ConfigError(`${field}.${key}: a group cannot fall back to itself`);
+        if (!groupNames.has(fallback) && !/^[^/]+\/.+/.test(fallback)) {
+          throw new ConfigError(`${field}.${key}: unknown model group '${fallback}'`);
+        }
+      }
+    }
+    return {
+      name,
+      targets: entry.targets.map((target, index) =>
+        toTarget(target, `${field}.targets[${index}]`, entry.max_output_tokens),
+      ),
+      strategy: entry.strategy ?? routing.strategy,
+      retries: entry.retries ?? routing.retries,
+      fallbacks: entry.fallbacks ?? [],
+      contextWindowFallbacks: entry.context_window_fallbacks ?? [],
+    };
   });
 }
 

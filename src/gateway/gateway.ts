@@ -1,3 +1,4 @@
+import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { ChatRequest } from '../formats/internal/chat-request.ts';
@@ -5,10 +6,16 @@ import type { ChatResponse } from '../formats/internal/chat-response.ts';
 import type { StreamPart } from '../formats/internal/stream-part.ts';
 import type { WireFormat } from '../formats/internal/wire-format.ts';
 import type { CallContext, ForwardOperation, ForwardResponse, Warning } from '../providers/provider.ts';
+import { readSseEvents } from '../providers/shared/read-sse-events.ts';
 import { UpstreamPools } from '../providers/shared/upstream-pools.ts';
+import { type Attempt, AttemptRunner } from './attempt-runner.ts';
+import { awaitFirstContent, type FirstContentGate } from './await-first-content.ts';
+import type { ModelGroup } from './model-group.ts';
 import { ModelResolver, type ResolvedModel } from './model-resolver.ts';
 import { ProviderDirectory } from './provider-directory.ts';
 import type { RequestRecord } from './request-record.ts';
+import { TargetHealth } from './target-health.ts';
+import { TargetPicker } from './target-picker.ts';
 
 /** How the caller named its model: a public name, or (the seed's `/chat`) a provider and a model. */
 export type ModelTarget = { model: string } | { provider: string; model: string };
@@ -23,14 +30,17 @@ export interface ChatCall {
   signal: AbortSignal;
   /** Caller headers the upstream of the same family may receive (`anthropic-beta`). */
   forwardedHeaders: Readonly<Record<string, string>>;
-  /** Builds the canonical request; called only on the translated path. */
-  toCanonical(resolved: ResolvedModel): ChatRequest;
-  /** The caller's body with only `model` rewritten; called only on the passthrough path. */
-  toPassthrough?(resolved: ResolvedModel): Record<string, unknown>;
+  /** Builds the canonical request for one attempt on the translated path. */
+  toCanonical(resolved: ResolvedModel, warnings: Warning[]): ChatRequest;
+  /** The caller's body with only `model` rewritten, for one attempt on the passthrough path. */
+  toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): Record<string, unknown>;
+  /** Tells preamble and error events of the caller's own format apart, for passthrough streams. */
+  passthroughGate?: FirstContentGate<EventSourceMessage>;
 }
 
 export type ChatOutcome =
-  | { kind: 'forwarded'; response: ForwardResponse }
+  | { kind: 'forwarded'; response: Extract<ForwardResponse, { kind: 'buffered' }> }
+  | { kind: 'forwarded-stream'; events: AsyncIterable<EventSourceMessage> }
   | { kind: 'response'; response: ChatResponse }
   | { kind: 'stream'; parts: AsyncIterable<StreamPart> };
 
@@ -45,14 +55,24 @@ export interface ForwardCall {
   forwardedHeaders: Readonly<Record<string, string>>;
 }
 
+/** Canonical stream parts before content: only `message-start`. */
+const canonicalGate: FirstContentGate<StreamPart> = {
+  isPreamble: (part) => part.type === 'message-start',
+  errorOf: (part) => (part.type === 'error' ? part.error : undefined),
+};
+
 /**
- * The pipeline between the API surfaces and the providers: resolves the model, chooses passthrough
- * or translation, and calls the provider. Built once at startup; holds the upstream pools.
+ * The pipeline between the API surfaces and the providers: resolves the model to a group, runs
+ * attempts (retries, fallbacks, cool-downs) until one answers, choosing passthrough or translation per
+ * attempt, and holds streams back until their first content so that every retry happens before the
+ * caller has seen a byte. Built once at startup; holds the upstream pools and the targets' health.
  */
 export class Gateway {
   readonly providers: ProviderDirectory;
   readonly models: ModelResolver;
+  readonly health: TargetHealth;
   readonly #pools: UpstreamPools;
+  readonly #runner: AttemptRunner;
 
   constructor(config: GatewayConfig) {
     this.#pools = new UpstreamPools({
@@ -60,78 +80,144 @@ export class Gateway {
       connectTimeoutMs: config.connectTimeoutMs,
     });
     this.providers = new ProviderDirectory(config.providers, this.#pools);
-    this.models = new ModelResolver(config.models, this.providers);
+    this.models = new ModelResolver(config.models, this.providers, config.routing);
+    this.health = new TargetHealth(config.routing);
+    this.#runner = new AttemptRunner({
+      policy: config.routing,
+      health: this.health,
+      picker: new TargetPicker(this.health),
+      resolver: this.models,
+    });
   }
 
-  /** Resolves once the upstream has answered (for streams: once its first bytes are in). */
-  async dispatchChat(call: ChatCall): Promise<ChatOutcome> {
-    const { record } = call;
-    const resolved =
-      'provider' in call.target
-        ? this.models.resolveExplicit(call.target.provider, call.target.model)
-        : this.models.resolve(call.target.model);
-    const { provider } = resolved;
-    record.provider = provider.name;
-    record.upstreamModel = resolved.upstreamModel;
-    record.attempts += 1;
-    const context = this.#context(call);
-    if (call.toPassthrough !== undefined && provider.wireFormat === call.surface && provider.forward !== undefined) {
-      record.passthrough = true;
-      const body = call.toPassthrough(resolved);
-      return {
-        kind: 'forwarded',
-        response: await provider.forward({ operation: 'chat', body, stream: call.stream }, context),
-      };
-    }
-    const request = capOutputTokens(call.toCanonical(resolved), resolved, record.warnings);
-    if (call.stream) return { kind: 'stream', parts: await provider.streamChat(request, context) };
-    return { kind: 'response', response: await provider.chat(request, context) };
+  /** Resolves once an attempt has answered (for streams: once its first content is in). */
+  dispatchChat(call: ChatCall): Promise<ChatOutcome> {
+    return this.#runner.run({
+      group: this.#group(call.target),
+      record: call.record,
+      signal: call.signal,
+      attempt: (attempt) => this.#attemptChat(call, attempt),
+    });
   }
 
   /** Forwards a same-format call to a provider that speaks the caller's format natively. */
-  async forward(call: ForwardCall): Promise<ForwardResponse> {
-    const resolved = this.models.resolve(call.model);
-    const { provider, upstreamModel } = resolved;
-    call.record.provider = provider.name;
-    call.record.upstreamModel = upstreamModel;
-    call.record.passthrough = true;
-    call.record.attempts += 1;
-    if (
-      provider.forward === undefined ||
-      provider.wireFormat !== call.surface ||
-      !provider.supportsOperation(call.operation)
-    ) {
-      throw new GatewayError(
-        'unsupported_operation',
-        `Provider '${provider.name}' does not support ${call.operation}.`,
-        {
-          param: 'model',
-        },
-      );
-    }
-    const body = { ...call.body, model: upstreamModel };
-    return provider.forward({ operation: call.operation, body, stream: false }, this.#context(call));
+  forward(call: ForwardCall): Promise<ForwardResponse> {
+    return this.#runner.run({
+      group: this.models.resolve(call.model),
+      record: call.record,
+      signal: call.signal,
+      attempt: async ({ target, resolved, release }) => {
+        const { provider } = resolved;
+        if (
+          provider.forward === undefined ||
+          provider.wireFormat !== call.surface ||
+          !provider.supportsOperation(call.operation)
+        ) {
+          throw new GatewayError(
+            'unsupported_operation',
+            `Provider '${provider.name}' does not support ${call.operation}.`,
+            {
+              param: 'model',
+            },
+          );
+        }
+        call.record.passthrough = true;
+        const body = { ...call.body, ...target.params, model: resolved.upstreamModel };
+        try {
+          return await provider.forward(
+            { operation: call.operation, body, stream: false },
+            this.#context(call, [], target),
+          );
+        } finally {
+          release();
+        }
+      },
+    });
   }
 
   async close(): Promise<void> {
     await this.#pools.close();
   }
 
-  #context(call: {
-    record: RequestRecord;
-    signal: AbortSignal;
-    forwardedHeaders: Readonly<Record<string, string>>;
-  }): CallContext {
+  #group(target: ModelTarget): ModelGroup {
+    return 'provider' in target
+      ? this.models.resolveExplicit(target.provider, target.model)
+      : this.models.resolve(target.model);
+  }
+
+  async #attemptChat(call: ChatCall, attempt: Attempt): Promise<ChatOutcome> {
+    const { target, resolved, release } = attempt;
+    const { provider } = resolved;
+    const warnings: Warning[] = [];
+    // Each attempt has its own controller: a first-byte timeout ends this attempt, not the request.
+    const controller = new AbortController();
+    const onCallerGone = (): void => controller.abort(call.signal.reason);
+    if (call.signal.aborted) onCallerGone();
+    else call.signal.addEventListener('abort', onCallerGone, { once: true });
+    const end = (): void => {
+      call.signal.removeEventListener('abort', onCallerGone);
+      release();
+    };
+    const context = this.#context({ ...call, signal: controller.signal }, warnings, target);
+    const firstByte = {
+      provider: provider.name,
+      timeoutMs: { ...this.providers.settings(provider.name)?.timeouts, ...target.timeouts }.firstByteMs ?? 30_000,
+      abort: (reason: Error) => controller.abort(reason),
+      signal: controller.signal,
+      onEnd: end,
+    };
+    try {
+      const passthrough =
+        call.toPassthrough !== undefined && provider.wireFormat === call.surface && provider.forward !== undefined;
+      call.record.passthrough = passthrough;
+      let outcome: ChatOutcome;
+      if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
+        const body = { ...call.toPassthrough(resolved, warnings), ...target.params };
+        const response = await provider.forward({ operation: 'chat', body, stream: call.stream }, context);
+        if (response.kind === 'buffered') {
+          end();
+          outcome = { kind: 'forwarded', response };
+        } else {
+          const gate = call.passthroughGate ?? { isPreamble: () => false, errorOf: () => undefined };
+          const events = await awaitFirstContent(readSseEvents(response.body), { ...firstByte, gate });
+          outcome = { kind: 'forwarded-stream', events };
+        }
+      } else {
+        const request = capOutputTokens(call.toCanonical(resolved, warnings), resolved, warnings);
+        if (call.stream) {
+          const parts = await provider.streamChat(request, context);
+          outcome = { kind: 'stream', parts: await awaitFirstContent(parts, { ...firstByte, gate: canonicalGate }) };
+        } else {
+          const response = await provider.chat(request, context);
+          end();
+          outcome = { kind: 'response', response };
+        }
+      }
+      call.record.warnings = warnings;
+      return outcome;
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+
+  #context(
+    call: { record: RequestRecord; signal: AbortSignal; forwardedHeaders: Readonly<Record<string, string>> },
+    warnings: Warning[],
+    target: { timeouts: ModelGroup['targets'][number]['timeouts']; params: ModelGroup['targets'][number]['params'] },
+  ): CallContext {
     return {
       signal: call.signal,
       requestId: call.record.requestId,
-      warnings: call.record.warnings,
+      warnings,
       forwardedHeaders: call.forwardedHeaders,
+      timeouts: target.timeouts,
+      extraBody: target.params,
     };
   }
 }
 
-/** Applies an alias's `max_output_tokens`: larger requests are lowered to it, and say so. */
+/** Applies a target's `max_output_tokens`: larger requests are lowered to it, and say so. */
 function capOutputTokens(request: ChatRequest, resolved: ResolvedModel, warnings: Warning[]): ChatRequest {
   const cap = resolved.maxOutputTokens;
   if (cap === undefined || (request.maxOutputTokens !== undefined && request.maxOutputTokens <= cap)) return request;

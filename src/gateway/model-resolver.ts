@@ -1,52 +1,47 @@
-import type { ModelAlias } from '../config/gateway-config.ts';
+import type { ModelGroupConfig, RoutingPolicy } from '../config/gateway-config.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Provider } from '../providers/provider.ts';
+import { type ModelGroup, routeTarget } from './model-group.ts';
 import type { ProviderDirectory } from './provider-directory.ts';
 
-/** Where a public model name leads: a provider instance and the model id to send it. */
+/** Where one attempt goes: a provider instance and the model id to send it. */
 export interface ResolvedModel {
   provider: Provider;
   upstreamModel: string;
-  /** Output-token cap from the alias, if one is set. */
+  /** Output-token cap of the target, if one is set. */
   maxOutputTokens: number | undefined;
 }
 
 /**
- * Resolves model names, in order: a configured alias; `provider/model` (split at the first `/`,
- * provider case-insensitive); a bare name whose prefix a configured provider claims (`gpt-…`, `claude-…`).
+ * Resolves model names to groups, in order: a configured group or alias; `provider/model` (split at the
+ * first `/`, provider case-insensitive); a bare name whose prefix a configured provider claims
+ * (`gpt-…`, `claude-…`). The last two are groups of one target with the default policy.
  */
 export class ModelResolver {
-  readonly #aliases: ReadonlyMap<string, ModelAlias>;
+  readonly #groups: ReadonlyMap<string, ModelGroup>;
   readonly #providers: ProviderDirectory;
+  readonly #routing: RoutingPolicy;
 
-  constructor(aliases: readonly ModelAlias[], providers: ProviderDirectory) {
-    this.#aliases = new Map(aliases.map((alias) => [alias.name, alias]));
+  constructor(groups: readonly ModelGroupConfig[], providers: ProviderDirectory, routing: RoutingPolicy) {
+    this.#groups = new Map(groups.map((group) => [group.name, { ...group, targets: group.targets.map(routeTarget) }]));
     this.#providers = providers;
+    this.#routing = routing;
   }
 
-  aliases(): ModelAlias[] {
-    return [...this.#aliases.values()];
+  /** Configured groups, for model listings. */
+  groups(): ModelGroup[] {
+    return [...this.#groups.values()];
   }
 
-  resolve(model: string): ResolvedModel {
-    const alias = this.#aliases.get(model);
-    if (alias !== undefined) {
-      return {
-        provider: this.#providers.get(alias.provider),
-        upstreamModel: alias.model,
-        maxOutputTokens: alias.maxOutputTokens,
-      };
-    }
+  resolve(model: string): ModelGroup {
+    const group = this.#groups.get(model);
+    if (group !== undefined) return group;
     const slash = model.indexOf('/');
     if (slash > 0 && slash < model.length - 1 && this.#providers.has(model.slice(0, slash))) {
-      return {
-        provider: this.#providers.get(model.slice(0, slash)),
-        upstreamModel: model.slice(slash + 1),
-        maxOutputTokens: undefined,
-      };
+      return this.#single(model, model.slice(0, slash).toLowerCase(), model.slice(slash + 1));
     }
     const owner = slash === -1 ? this.#providers.ownerOfModel(model) : undefined;
-    if (owner !== undefined) return { provider: owner, upstreamModel: model, maxOutputTokens: undefined };
+    if (owner !== undefined) return this.#single(model, owner.name, model);
     throw new GatewayError(
       'model_not_found',
       `The model '${model}' does not exist: use a configured alias or 'provider/model' with one of the providers ${this.#providers.names().join(', ')}.`,
@@ -55,7 +50,26 @@ export class ModelResolver {
   }
 
   /** The seed's `/chat` form: an explicit provider name and upstream model. */
-  resolveExplicit(providerName: string, model: string): ResolvedModel {
-    return { provider: this.#providers.get(providerName), upstreamModel: model, maxOutputTokens: undefined };
+  resolveExplicit(providerName: string, model: string): ModelGroup {
+    this.#providers.get(providerName);
+    return this.#single(`${providerName}/${model}`, providerName.toLowerCase(), model);
+  }
+
+  /** The attempt's provider instance (throws `provider_not_configured` for a target without its key). */
+  provider(name: string): Provider {
+    return this.#providers.get(name);
+  }
+
+  #single(name: string, provider: string, model: string): ModelGroup {
+    return {
+      name,
+      targets: [
+        routeTarget({ provider, model, weight: 1, maxOutputTokens: undefined, timeouts: undefined, params: undefined }),
+      ],
+      strategy: this.#routing.strategy,
+      retries: this.#routing.retries,
+      fallbacks: [],
+      contextWindowFallbacks: [],
+    };
   }
 }

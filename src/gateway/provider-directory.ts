@@ -59,6 +59,11 @@ export class ProviderDirectory {
     return undefined;
   }
 
+  /** The settings of an instance, for its timeouts. */
+  settings(name: string): ProviderSettings | undefined {
+    return this.#entries.get(name.toLowerCase())?.settings;
+  }
+
   has(name: string): boolean {
     return this.#entries.has(name.toLowerCase());
   }

@@ -8,6 +8,8 @@ import type { Warning } from '../providers/provider.ts';
  */
 export interface RequestRecord {
   requestId: string;
+  /** `performance.now()` when the request arrived. */
+  startedAt: number;
   /** The model name the caller asked for. */
   model: string | undefined;
   provider: string | undefined;
@@ -16,6 +18,12 @@ export interface RequestRecord {
   /** Same-format traffic forwarded without translation. */
   passthrough: boolean;
   attempts: number;
+  /** Fallback groups entered. */
+  fallbacks: number;
+  /** Time spent waiting on upstream attempts, in ms (for the gateway's own overhead). */
+  upstreamMs: number;
+  /** Time spent in backoff between attempts, in ms. */
+  backoffMs: number;
   usage: Usage | undefined;
   finishReason: FinishReason | undefined;
   warnings: Warning[];
@@ -27,12 +35,16 @@ export interface RequestRecord {
 export function createRequestRecord(requestId: string): RequestRecord {
   return {
     requestId,
+    startedAt: performance.now(),
     model: undefined,
     provider: undefined,
     upstreamModel: undefined,
     stream: false,
     passthrough: false,
     attempts: 0,
+    fallbacks: 0,
+    upstreamMs: 0,
+    backoffMs: 0,
     usage: undefined,
     finishReason: undefined,
     warnings: [],

@@ -3,12 +3,16 @@ import type { RequestRecord } from '../gateway/request-record.ts';
 
 /**
  * Response headers saying what served the call, set just before the first byte: the provider and
- * upstream model, and the parameters that could not be honoured (details are in the log line).
+ * upstream model, the upstream attempts made, the time the gateway itself spent (everything but
+ * waiting on upstreams and backing off), and the parameters that could not be honoured (details are
+ * in the log line).
  */
 export function setGatewayHeaders(reply: FastifyReply, record: RequestRecord): void {
   if (record.provider !== undefined) reply.header('x-llm-proxy-provider', record.provider);
   if (record.upstreamModel !== undefined) reply.header('x-llm-proxy-model', encodeURI(record.upstreamModel));
   if (record.attempts > 0) reply.header('x-llm-proxy-attempts', String(record.attempts));
+  const overhead = Math.max(0, reply.elapsedTime - record.upstreamMs - record.backoffMs);
+  reply.header('x-llm-proxy-overhead-ms', overhead.toFixed(2));
   if (record.warnings.length > 0) {
     reply.header('x-llm-proxy-warnings', [...new Set(record.warnings.map((warning) => warning.parameter))].join(', '));
   }

@@ -20,6 +20,12 @@ export function registerRequestLog(app: FastifyInstance): void {
         stream: record.stream || undefined,
         passthrough: record.passthrough || undefined,
         attempts: record.attempts || undefined,
+        fallbacks: record.fallbacks || undefined,
+        upstreamMs: record.upstreamMs > 0 ? Math.round(record.upstreamMs * 100) / 100 : undefined,
+        ttftMs:
+          record.firstByteAt === undefined
+            ? undefined
+            : Math.round((record.firstByteAt - record.startedAt) * 100) / 100,
         inputTokens: usage?.inputTokens,
         outputTokens: usage?.outputTokens,
         cachedTokens: usage?.cacheReadTokens || undefined,

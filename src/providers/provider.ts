@@ -4,6 +4,7 @@ import type { ChatResponse } from '../formats/internal/chat-response.ts';
 import type { StreamPart } from '../formats/internal/stream-part.ts';
 import type { WireFormat } from '../formats/internal/wire-format.ts';
 import type { UpstreamBody } from './shared/send-upstream-request.ts';
+import type { UpstreamTimeouts } from './shared/upstream-timeouts.ts';
 
 /** A request parameter a provider could not honour, reported to the caller instead of dropped silently. */
 export interface Warning {
@@ -20,6 +21,10 @@ export interface CallContext {
   warnings: Warning[];
   /** Caller headers meaningful to this provider's API family (`anthropic-beta`), never credentials. */
   forwardedHeaders: Readonly<Record<string, string>>;
+  /** The target's overrides of the provider's timeouts. */
+  timeouts?: Partial<UpstreamTimeouts> | undefined;
+  /** Extra fields the target merges into the upstream body, in the provider's own format. */
+  extraBody?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens';

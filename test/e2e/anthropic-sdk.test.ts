@@ -61,6 +61,8 @@ let clientV0: AnthropicV0;
 before(async () => {
   await Promise.all([anthropicUpstream.start(), openaiUpstream.start()]);
   gateway = await startTestGateway({
+    // Retries are tested in resilience.test.ts; here one scripted failure must reach the caller as is.
+    yaml: 'routing:\n  retries: 0\n',
     env: {
       ANTHROPIC_API_KEY: testKeys.anthropic,
       ANTHROPIC_BASE_URL: anthropicUpstream.baseUrl,
@@ -77,6 +79,7 @@ after(async () => {
   await Promise.all([anthropicUpstream.close(), openaiUpstream.close()]);
 });
 beforeEach(() => {
+  gateway.gateway.health.reset();
   anthropicUpstream.reset();
   openaiUpstream.reset();
   anthropicUpstream.turns.length = 0;
@@ -346,6 +349,7 @@ describe('Anthropic surface specifics', () => {
       body: { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } },
     });
     await assert.rejects(ask('openai/gpt-4o'), Anthropic.RateLimitError);
+    gateway.gateway.health.reset();
     await assert.rejects(ask('nowhere/model'), (error: unknown) => {
       assert.ok(error instanceof Anthropic.NotFoundError);
       assert.match(error.message, /nowhere\/model/);
@@ -357,6 +361,7 @@ describe('Anthropic surface specifics', () => {
     );
     openaiUpstream.enqueue({ status: 503, body: { error: { message: 'down', type: 'server_error', code: null } } });
     await assert.rejects(ask('openai/gpt-4o'), Anthropic.InternalServerError);
+    gateway.gateway.health.reset();
     openaiUpstream.enqueue({
       status: 401,
       body: { error: { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key' } },

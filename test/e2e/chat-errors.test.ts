@@ -27,6 +27,8 @@ describe('/chat error mapping', () => {
   before(async () => {
     await Promise.all([openai.start(), anthropic.start()]);
     gateway = await startTestGateway({
+      // Retries are tested in resilience.test.ts; here one scripted failure must reach the caller as is.
+      yaml: 'routing:\n  retries: 0\n',
       env: {
         OPENAI_API_KEY: testKeys.openai,
         OPENAI_BASE_URL: openai.baseUrl,
@@ -42,6 +44,7 @@ describe('/chat error mapping', () => {
     assert.equal(findLeakedKey(gateway.logs.join('\n')), undefined, 'a provider key leaked into the logs');
   });
   beforeEach(() => {
+    gateway.gateway.health.reset();
     openai.reset();
     anthropic.reset();
   });
@@ -112,15 +115,38 @@ describe('/chat error mapping', () => {
       status: 400,
       body: {
         error: {
-          message: `This model's maximum context length is 8192 tokens (key ${testKeys.openai})`,
+          message: `Invalid value for 'temperature' (key ${testKeys.openai})`,
+          type: 'invalid_request_error',
+          code: 'invalid_value',
+        },
+      },
+    });
+    const message = assertError(await chat(toOpenAI), 400, 'upstream_invalid_request');
+    assert.match(message, /Invalid value for 'temperature'/);
+    assert.match(message, /\[redacted\]/);
+  });
+
+  it('an upstream context-length 400 → 400 typed context_window_exceeded, message kept', async () => {
+    openai.enqueue({
+      status: 400,
+      body: {
+        error: {
+          message: "This model's maximum context length is 8192 tokens.",
           type: 'invalid_request_error',
           code: 'context_length_exceeded',
         },
       },
     });
-    const message = assertError(await chat(toOpenAI), 400, 'upstream_invalid_request');
+    const message = assertError(await chat(toOpenAI), 400, 'context_window_exceeded');
     assert.match(message, /maximum context length is 8192 tokens/);
-    assert.match(message, /\[redacted\]/);
+    anthropic.enqueue({
+      status: 400,
+      body: {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'prompt is too long: 215304 tokens > 200000 maximum' },
+      },
+    });
+    assertError(await chat({ provider: 'anthropic', model: 'claude-x', prompt: 'hi' }), 400, 'context_window_exceeded');
   });
 
   it('upstream 400 from Anthropic keeps Anthropic’s message', async () => {

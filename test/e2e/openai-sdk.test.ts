@@ -63,6 +63,8 @@ let client: OpenAI;
 before(async () => {
   await Promise.all([openaiUpstream.start(), anthropicUpstream.start()]);
   gateway = await startTestGateway({
+    // Retries are tested in resilience.test.ts; here one scripted failure must reach the caller as is.
+    yaml: 'routing:\n  retries: 0\n',
     env: {
       OPENAI_API_KEY: testKeys.openai,
       OPENAI_BASE_URL: openaiUpstream.baseUrl,
@@ -77,6 +79,7 @@ after(async () => {
   await Promise.all([openaiUpstream.close(), anthropicUpstream.close()]);
 });
 beforeEach(() => {
+  gateway.gateway.health.reset();
   openaiUpstream.reset();
   anthropicUpstream.reset();
   openaiUpstream.turns.length = 0;
@@ -362,6 +365,7 @@ describe('OpenAI surface specifics', () => {
       client.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
       OpenAI.RateLimitError,
     );
+    gateway.gateway.health.reset();
     anthropicUpstream.enqueue({
       status: 529,
       body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
@@ -415,6 +419,8 @@ describe('OpenAI surface specifics', () => {
         'anthropic/claude-sonnet-4-6',
         [
           'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"m","usage":{"input_tokens":1}}}\n\n',
+          'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+          'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hal"}}\n\n',
         ],
       ],
     ] as const) {
@@ -430,6 +436,22 @@ describe('OpenAI surface specifics', () => {
         }
       }, /broke off|ended/);
     }
+  });
+
+  it('a stream cut off before any content is an ordinary HTTP error (nothing was sent yet, so it could be retried)', async () => {
+    anthropicUpstream.enqueue({
+      sse: [
+        'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"m","usage":{"input_tokens":1}}}\n\n',
+      ],
+    });
+    await assert.rejects(
+      client.chat.completions.create({
+        model: 'anthropic/claude-sonnet-4-6',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+      (error: unknown) => error instanceof OpenAI.InternalServerError && error.status === 502,
+    );
   });
 
   it('warns, in a header, about parameters a translated provider cannot honour', async () => {

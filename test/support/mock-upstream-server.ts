@@ -142,6 +142,8 @@ async function writeSse(response: ServerResponse, scripted: ScriptedReply): Prom
     if (scripted.gapMs !== undefined) await sleep(scripted.gapMs);
   }
   if (scripted.reset === true) {
+    // Let what was written reach the client first: destroy() discards unflushed writes.
+    await sleep(30);
     response.socket?.destroy();
     return;
   }

@@ -26,7 +26,8 @@ const allowed: Record<string, string[]> = {
   logging: ['logging', 'config'],
   gateway: ['gateway', 'config', 'providers', 'formats', 'errors'],
   http: ['http', 'gateway', 'config', 'providers', 'formats', 'errors'],
-  'start-gateway.ts': ['config', 'gateway', 'http'],
+  state: ['state', 'gateway', 'config', 'errors'],
+  'start-gateway.ts': ['config', 'gateway', 'http', 'state'],
   cli: ['cli', 'config', 'logging', 'providers', 'start-gateway.ts'],
 };
 

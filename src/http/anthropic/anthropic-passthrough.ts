@@ -1,12 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
+import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Warning } from '../../providers/provider.ts';
-import { readSseEvents } from '../../providers/shared/read-sse-events.ts';
-import { toStreamReadFailure, type UpstreamBody } from '../../providers/shared/send-upstream-request.ts';
+import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 import { encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
@@ -59,14 +61,14 @@ export function recordAnthropicResponseUsage(body: Buffer, record: RequestRecord
  * `error` event so it never looks finished.
  */
 export async function* relayAnthropicStream(
-  body: UpstreamBody,
+  events: AsyncIterable<EventSourceMessage>,
   options: { record: RequestRecord; provider: string; signal: AbortSignal },
 ): AsyncGenerator<string> {
   const { record } = options;
   const usage: Record<string, number> = {};
   let ended = false;
   try {
-    for await (const event of readSseEvents(body)) {
+    for await (const event of events) {
       const name = event.event ?? eventTypeOf(event.data);
       if (name === 'message_start' || name === 'message_delta') {
         const data = parse(event.data);
@@ -99,6 +101,32 @@ export async function* relayAnthropicStream(
     record.errorCode = failure.code;
     yield encodeAnthropicStreamError(failure);
   }
+}
+
+/**
+ * Before its first content an Anthropic stream sends `message_start` and `ping`; an `error` event
+ * there (an overload, typically) is a failure worth another attempt.
+ */
+export function anthropicPassthroughGate(provider: string): FirstContentGate<EventSourceMessage> {
+  return {
+    isPreamble: (event) => {
+      const name = event.event ?? eventTypeOf(event.data);
+      return name === 'message_start' || name === 'ping';
+    },
+    errorOf: (event): GatewayError | undefined => {
+      if ((event.event ?? eventTypeOf(event.data)) !== 'error') return undefined;
+      const error = parse(event.data)?.['error'];
+      const type = isObject(error) && typeof error['type'] === 'string' ? error['type'] : undefined;
+      const message =
+        isObject(error) && typeof error['message'] === 'string' ? error['message'] : 'error event in stream';
+      return new UpstreamError({
+        provider,
+        upstreamStatus: type === 'overloaded_error' ? 529 : 500,
+        upstreamMessage: message,
+        upstreamType: type,
+      });
+    },
+  };
 }
 
 function parse(data: string): JsonObject | undefined {

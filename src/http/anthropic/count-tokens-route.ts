@@ -31,7 +31,10 @@ export function registerCountTokensRoute(app: FastifyInstance, gateway: Gateway)
     async function countTokens(request, reply) {
       const { body, record } = request;
       record.model = body.model;
-      const { provider, upstreamModel } = gateway.models.resolve(body.model);
+      const [first] = gateway.models.resolve(body.model).targets;
+      if (first === undefined) throw new Error('a model group without targets');
+      const provider = gateway.models.provider(first.provider);
+      const upstreamModel = first.model;
       if (provider.wireFormat === 'anthropic-messages' && provider.supportsOperation('count-tokens')) {
         const response = await gateway.forward({
           surface: 'anthropic-messages',

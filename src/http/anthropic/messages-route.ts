@@ -8,6 +8,7 @@ import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
 import {
   anthropicForwardedHeaders,
+  anthropicPassthroughGate,
   buildAnthropicPassthroughBody,
   recordAnthropicResponseUsage,
   relayAnthropicStream,
@@ -49,12 +50,13 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway): v
         record,
         signal: request.callerSignal,
         forwardedHeaders: anthropicForwardedHeaders(request.headers),
-        toCanonical: (resolved) => {
-          const canonical = parseAnthropicMessagesRequest(body, resolved.upstreamModel, record.warnings);
+        toCanonical: (resolved, warnings) => {
+          const canonical = parseAnthropicMessagesRequest(body, resolved.upstreamModel, warnings);
           estimatedInputTokens = estimateInputTokens(canonical);
           return canonical;
         },
-        toPassthrough: (resolved) => buildAnthropicPassthroughBody(body, resolved, record.warnings),
+        toPassthrough: (resolved, warnings) => buildAnthropicPassthroughBody(body, resolved, warnings),
+        passthroughGate: anthropicPassthroughGate(body.model),
       });
       setGatewayHeaders(reply, record);
       return sendOutcome(reply, outcome, {
@@ -74,20 +76,18 @@ function sendOutcome(
 ): FastifyReply {
   const { record } = options;
   switch (outcome.kind) {
-    case 'forwarded': {
-      const { response } = outcome;
-      if (response.kind === 'stream') {
-        const events = relayAnthropicStream(response.body, {
-          record,
-          provider: record.provider ?? 'upstream',
-          signal: options.signal,
-        });
-        return sendEventStream(reply, events, record);
-      }
-      reply.type('application/json').send(response.body);
-      recordAnthropicResponseUsage(response.body, record);
-      return reply;
+    case 'forwarded-stream': {
+      const events = relayAnthropicStream(outcome.events, {
+        record,
+        provider: record.provider ?? 'upstream',
+        signal: options.signal,
+      });
+      return sendEventStream(reply, events, record);
     }
+    case 'forwarded':
+      reply.type('application/json').send(outcome.response.body);
+      recordAnthropicResponseUsage(outcome.response.body, record);
+      return reply;
     case 'response':
       record.usage = outcome.response.usage;
       record.finishReason = outcome.response.finishReason;

@@ -11,7 +11,7 @@ interface ListedModel {
 /** Aliases first, then `provider/model` for the known models of every configured provider. */
 function listModels(gateway: Gateway): ListedModel[] {
   return [
-    ...gateway.models.aliases().map((alias) => ({ id: alias.name, ownedBy: alias.provider })),
+    ...gateway.models.groups().map((group) => ({ id: group.name, ownedBy: group.targets[0]?.provider ?? 'llm-proxy' })),
     ...gateway.providers.catalog().map(({ provider, model }) => ({ id: `${provider}/${model}`, ownedBy: provider })),
   ];
 }

@@ -10,6 +10,7 @@ import { OpenAIChatStreamEncoder } from './encode-openai-chat-stream.ts';
 import {
   buildOpenAIPassthroughBody,
   callerWantsStreamUsage,
+  openAIPassthroughGate,
   recordOpenAIResponseUsage,
   relayOpenAIStream,
 } from './openai-passthrough.ts';
@@ -47,8 +48,9 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
         record,
         signal: request.callerSignal,
         forwardedHeaders: {},
-        toCanonical: (resolved) => parseOpenAIChatRequest(body, resolved.upstreamModel, record.warnings),
-        toPassthrough: (resolved) => buildOpenAIPassthroughBody(body, resolved, stream, record.warnings),
+        toCanonical: (resolved, warnings) => parseOpenAIChatRequest(body, resolved.upstreamModel, warnings),
+        toPassthrough: (resolved, warnings) => buildOpenAIPassthroughBody(body, resolved, stream, warnings),
+        passthroughGate: openAIPassthroughGate(body.model),
       });
       setGatewayHeaders(reply, record);
       return sendOutcome(reply, outcome, { record, includeUsage, model: body.model, signal: request.callerSignal });
@@ -63,22 +65,20 @@ function sendOutcome(
 ): FastifyReply {
   const { record } = options;
   switch (outcome.kind) {
-    case 'forwarded': {
-      const { response } = outcome;
-      if (response.kind === 'stream') {
-        const events = relayOpenAIStream(response.body, {
-          record,
-          stripUsageChunk: !options.includeUsage,
-          provider: record.provider ?? 'upstream',
-          signal: options.signal,
-        });
-        return sendEventStream(reply, events, record);
-      }
-      reply.type('application/json').send(response.body);
-      // Usage is read after the bytes are on their way, never before.
-      recordOpenAIResponseUsage(response.body, record);
-      return reply;
+    case 'forwarded-stream': {
+      const events = relayOpenAIStream(outcome.events, {
+        record,
+        stripUsageChunk: !options.includeUsage,
+        provider: record.provider ?? 'upstream',
+        signal: options.signal,
+      });
+      return sendEventStream(reply, events, record);
     }
+    case 'forwarded':
+      reply.type('application/json').send(outcome.response.body);
+      // Usage is read after the bytes are on their way, never before.
+      recordOpenAIResponseUsage(outcome.response.body, record);
+      return reply;
     case 'response':
       record.usage = outcome.response.usage;
       record.finishReason = outcome.response.finishReason;

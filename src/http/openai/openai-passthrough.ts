@@ -1,11 +1,14 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
+import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
+import { extractOpenAIError } from '../../providers/openai-compatible/openai-error.ts';
 import type { Warning } from '../../providers/provider.ts';
-import { readSseEvents } from '../../providers/shared/read-sse-events.ts';
-import { toStreamReadFailure, type UpstreamBody } from '../../providers/shared/send-upstream-request.ts';
+import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 import { encodeOpenAIStreamError } from './encode-openai-chat-stream.ts';
@@ -70,13 +73,13 @@ export function recordOpenAIResponseUsage(body: Buffer, record: RequestRecord): 
  * off with an error event rather than letting it look finished.
  */
 export async function* relayOpenAIStream(
-  body: UpstreamBody,
+  events: AsyncIterable<EventSourceMessage>,
   options: { record: RequestRecord; stripUsageChunk: boolean; provider: string; signal: AbortSignal },
 ): AsyncGenerator<string> {
   const { record } = options;
   let finished = false;
   try {
-    for await (const event of readSseEvents(body)) {
+    for await (const event of events) {
       const { data } = event;
       if (data === '[DONE]') {
         yield 'data: [DONE]\n\n';
@@ -120,6 +123,40 @@ export async function* relayOpenAIStream(
     record.errorCode = failure.code;
     yield encodeOpenAIStreamError(failure);
   }
+}
+
+/**
+ * Before its first content an OpenAI stream may send a role-only chunk; an `{"error": …}` chunk there
+ * is a failure worth another attempt.
+ */
+export function openAIPassthroughGate(provider: string): FirstContentGate<EventSourceMessage> {
+  return {
+    isPreamble: (event) => {
+      if (!event.data.includes('"role"')) return false;
+      const delta = readFirstDelta(parseChunk(event.data));
+      return (
+        delta !== undefined &&
+        Object.entries(delta).every(([key, value]) => key === 'role' || value === '' || value === null)
+      );
+    },
+    errorOf: (event): GatewayError | undefined => {
+      if (!event.data.includes('"error"')) return undefined;
+      const chunk = parseChunk(event.data);
+      if (chunk?.['error'] === undefined || chunk['error'] === null) return undefined;
+      const details = extractOpenAIError(chunk);
+      return new UpstreamError({
+        provider,
+        upstreamStatus: 500,
+        upstreamMessage: details.message,
+        upstreamType: details.type,
+      });
+    },
+  };
+}
+
+function readFirstDelta(chunk: JsonObject | undefined): JsonObject | undefined {
+  const [choice] = Array.isArray(chunk?.['choices']) ? chunk['choices'] : [];
+  return isObject(choice) && isObject(choice['delta']) ? choice['delta'] : undefined;
 }
 
 function parseChunk(data: string): JsonObject | undefined {

@@ -55,9 +55,10 @@ export class AnthropicProvider implements Provider {
     const body = this.#convert(request, context, false);
     const response = await this.#endpoint.postBuffered({
       path: '/v1/messages',
-      body: JSON.stringify(body),
+      body: JSON.stringify({ ...body, ...context.extraBody }),
       signal: context.signal,
       headers: betaHeader(context),
+      timeouts: context.timeouts,
     });
     return mapAnthropicResponse(parseAnthropicMessage(response.body.toString('utf8'), this.name));
   }
@@ -66,9 +67,10 @@ export class AnthropicProvider implements Provider {
     const body = this.#convert(request, context, true);
     const response = await this.#endpoint.postStream({
       path: '/v1/messages',
-      body: JSON.stringify(body),
+      body: JSON.stringify({ ...body, ...context.extraBody }),
       signal: context.signal,
       headers: betaHeader(context),
+      timeouts: context.timeouts,
     });
     return decodeAnthropicStream(readSseEvents(response.body), {
       provider: this.name,
@@ -86,7 +88,13 @@ export class AnthropicProvider implements Provider {
       const value = context.forwardedHeaders[name];
       if (value !== undefined) headers[name] = value;
     }
-    const call = { path, body: JSON.stringify(request.body), signal: context.signal, headers };
+    const call = {
+      path,
+      body: JSON.stringify(request.body),
+      signal: context.signal,
+      headers,
+      timeouts: context.timeouts,
+    };
     if (request.stream) {
       const response = await this.#endpoint.postStream(call);
       return {

@@ -89,10 +89,10 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   #postBuffered(path: string, body: string, context: CallContext): Promise<BufferedUpstreamResponse> {
-    return this.#endpoint.postBuffered({ path, body, signal: context.signal });
+    return this.#endpoint.postBuffered({ path, body, signal: context.signal, timeouts: context.timeouts });
   }
 
   #postStream(path: string, body: string, context: CallContext): Promise<UpstreamResponse> {
-    return this.#endpoint.postStream({ path, body, signal: context.signal });
+    return this.#endpoint.postStream({ path, body, signal: context.signal, timeouts: context.timeouts });
   }
 }

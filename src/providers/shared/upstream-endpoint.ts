@@ -12,6 +12,7 @@ import {
   type UpstreamResponse,
 } from './send-upstream-request.ts';
 import type { UpstreamPools } from './upstream-pools.ts';
+import type { UpstreamTimeouts } from './upstream-timeouts.ts';
 
 export interface BufferedUpstreamResponse {
   statusCode: number;
@@ -27,6 +28,8 @@ export interface EndpointCall {
   signal: AbortSignal;
   /** Per-call headers (`anthropic-beta`), merged over the fixed ones. */
   headers?: Readonly<Record<string, string>> | undefined;
+  /** Per-target overrides of the provider's timeouts. */
+  timeouts?: Partial<UpstreamTimeouts> | undefined;
 }
 
 /**
@@ -58,12 +61,12 @@ export class UpstreamEndpoint {
     this.#extractError = options.extractError;
   }
 
-  /** A non-streaming call, bounded by the request timeout from send to last byte. */
+  /** A non-streaming call: headers within the first-byte timeout, the whole body within the total. */
   async postBuffered(call: EndpointCall): Promise<BufferedUpstreamResponse> {
-    const { requestMs } = this.#settings.timeouts;
-    const deadline = deadlineSignal(call.signal, requestMs);
+    const { firstByteMs, totalMs } = this.#timeouts(call);
+    const deadline = deadlineSignal(call.signal, totalMs);
     try {
-      const response = await this.#send(call, deadline.signal, requestMs, requestMs);
+      const response = await this.#send(call, deadline.signal, Math.min(firstByteMs, totalMs), totalMs);
       const body = await readBodyBytes(response.body, { provider: this.#provider });
       return { statusCode: response.statusCode, headers: response.headers, body };
     } catch (error) {
@@ -74,12 +77,13 @@ export class UpstreamEndpoint {
   }
 
   /**
-   * A streaming call: resolves when a 2xx `text/event-stream` answer has begun. The request timeout
-   * bounds the wait for headers; the idle timeout bounds each silence between chunks afterwards.
+   * A streaming call: resolves when a 2xx `text/event-stream` answer has begun. The first-byte timeout
+   * bounds the wait for headers; the idle timeout bounds each silence between chunks afterwards (the
+   * gateway bounds the wait for the first event itself).
    */
   async postStream(call: EndpointCall): Promise<UpstreamResponse> {
-    const { requestMs, streamIdleMs } = this.#settings.timeouts;
-    const response = await this.#send(call, call.signal, requestMs, streamIdleMs);
+    const { firstByteMs, streamIdleMs } = this.#timeouts(call);
+    const response = await this.#send(call, call.signal, firstByteMs, streamIdleMs);
     const contentType = response.headers['content-type'];
     if (typeof contentType === 'string' && !contentType.includes('text/event-stream')) {
       // Some upstreams answer a stream request with a JSON error and a 2xx status.
@@ -95,6 +99,10 @@ export class UpstreamEndpoint {
       throw invalidResponse(this.#provider, detail);
     }
     return response;
+  }
+
+  #timeouts(call: EndpointCall): UpstreamTimeouts {
+    return call.timeouts === undefined ? this.#settings.timeouts : { ...this.#settings.timeouts, ...call.timeouts };
   }
 
   #send(call: EndpointCall, signal: AbortSignal, headersTimeoutMs: number, bodyTimeoutMs: number) {

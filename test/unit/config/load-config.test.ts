@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     const openai = config.providers.find((provider) => provider.name === 'openai');
     assert.equal(openai?.baseUrl, 'https://api.openai.com/v1');
     assert.equal(openai?.apiKey, undefined);
-    assert.equal(openai?.timeouts.requestMs, 30_000);
+    assert.equal(openai?.timeouts.totalMs, 30_000);
     assert.equal(
       config.providers.find((provider) => provider.name === 'anthropic')?.baseUrl,
       'https://api.anthropic.com',
@@ -90,14 +90,65 @@ describe('loadConfig', () => {
     assert.equal(config.providers.find((provider) => provider.name === 'openai')?.apiKey, undefined);
   });
 
-  it('reads aliases in both forms', () => {
+  it('reads aliases in both short forms as groups of one target', () => {
     const config = loadWith(
       'models:\n  fast: openai/gpt-4o-mini\n  smart:\n    provider: Anthropic\n    model: claude-sonnet-5\n    max_output_tokens: 8192\n',
     );
-    assert.deepEqual(config.models, [
-      { name: 'fast', provider: 'openai', model: 'gpt-4o-mini', maxOutputTokens: undefined },
-      { name: 'smart', provider: 'anthropic', model: 'claude-sonnet-5', maxOutputTokens: 8192 },
-    ]);
+    assert.deepEqual(
+      config.models.map((group) => [
+        group.name,
+        group.targets.map((target) => [target.provider, target.model, target.maxOutputTokens]),
+      ]),
+      [
+        ['fast', [['openai', 'gpt-4o-mini', undefined]]],
+        ['smart', [['anthropic', 'claude-sonnet-5', 8192]]],
+      ],
+    );
+    assert.equal(config.models[0]?.retries, 2);
+    assert.equal(config.models[0]?.strategy, 'weighted');
+  });
+
+  it('reads model groups: targets with weights, timeouts and params, strategy, retries, fallbacks', () => {
+    const yaml = [
+      'routing:',
+      '  retries: 1',
+      '  cooldown_ms: 5000',
+      'models:',
+      '  smart:',
+      '    strategy: least-in-flight',
+      '    fallbacks: [backup]',
+      '    context_window_fallbacks: [anthropic/claude-opus-4-7]',
+      '    targets:',
+      '      - { provider: openai, model: gpt-5.4, weight: 3, first_byte_timeout_ms: 2000, params: { service_tier: flex } }',
+      '      - { provider: anthropic, model: claude-sonnet-4-6 }',
+      '  backup: deepseek/deepseek-chat',
+    ].join('\n');
+    const config = loadWith(yaml);
+    const smart = config.models.find((group) => group.name === 'smart');
+    assert.equal(smart?.strategy, 'least-in-flight');
+    assert.equal(smart?.retries, 1);
+    assert.deepEqual(smart?.fallbacks, ['backup']);
+    assert.deepEqual(smart?.contextWindowFallbacks, ['anthropic/claude-opus-4-7']);
+    assert.deepEqual(smart?.targets[0], {
+      provider: 'openai',
+      model: 'gpt-5.4',
+      weight: 3,
+      maxOutputTokens: undefined,
+      timeouts: { firstByteMs: 2000 },
+      params: { service_tier: 'flex' },
+    });
+    assert.equal(config.routing.cooldownMs, 5000);
+  });
+
+  it('rejects a fallback to an unknown group or to itself', () => {
+    const group = (fallback: string) =>
+      `models:\n  a:\n    targets: [{ provider: openai, model: x }]\n    fallbacks: [${fallback}]\n`;
+    assertConfigError(() => loadWith(group('nope')), /models\.a\.fallbacks: unknown model group 'nope'/);
+    assertConfigError(() => loadWith(group('a')), /itself/);
+    assertConfigError(
+      () => loadWith('models:\n  a:\n    targets: [{ provider: nowhere, model: x }]\n'),
+      /models\.a\.targets\[0\]: unknown provider/,
+    );
   });
 
   it('names the bad field', () => {
@@ -139,8 +190,8 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: { OPENAI_EU_API_KEY: 'sk-eu' }, configFile: file });
     assert.ok(config.providers.some((provider) => provider.name === 'openai-eu' && provider.apiKey === 'sk-eu'));
     assert.deepEqual(
-      config.models.map((alias) => alias.name),
-      ['fast', 'smart'],
+      config.models.map((group) => group.name),
+      ['fast', 'capped', 'smart', 'long-context'],
     );
   });
 
