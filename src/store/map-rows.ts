@@ -1,0 +1,147 @@
+import type { ApiKeyRecord, BudgetPeriod, UsageAggregate, UsageRow } from './store-records.ts';
+
+type Row = Record<string, unknown>;
+
+/** Numbers come back as numbers (SQLite), strings (Postgres BIGINT, NUMERIC) or bigints. */
+export function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  return 0;
+}
+
+export function toNumberOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
+}
+
+/** JSON columns: text in SQLite, already parsed in Postgres (JSONB). */
+function fromJson(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+}
+
+function stringList(value: unknown): string[] | null {
+  const parsed = fromJson(value);
+  return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : null;
+}
+
+function objectOrNull(value: unknown): Record<string, unknown> | null {
+  const parsed = fromJson(value);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  return Object.fromEntries(Object.entries(parsed));
+}
+
+function budgetPeriod(value: unknown): BudgetPeriod | null {
+  return value === 'daily' || value === 'weekly' || value === 'monthly' ? value : null;
+}
+
+export function toApiKeyRecord(row: Row): ApiKeyRecord {
+  return {
+    id: String(row['id']),
+    name: String(row['name']),
+    keyHash: String(row['key_hash']),
+    keyPrefix: String(row['key_prefix']),
+    models: stringList(row['models']),
+    rpmLimit: toNumberOrNull(row['rpm_limit']),
+    tpmLimit: toNumberOrNull(row['tpm_limit']),
+    maxParallel: toNumberOrNull(row['max_parallel']),
+    maxBudgetUsd: toNumberOrNull(row['max_budget_usd']),
+    budgetPeriod: budgetPeriod(row['budget_period']),
+    expiresAt: toNumberOrNull(row['expires_at']),
+    metadata: objectOrNull(row['metadata']),
+    createdAt: toNumber(row['created_at']),
+    updatedAt: toNumber(row['updated_at']),
+    revokedAt: toNumberOrNull(row['revoked_at']),
+  };
+}
+
+export function toUsageAggregate(row: Row): UsageAggregate {
+  return {
+    group: row['grp'] === null || row['grp'] === undefined ? null : String(row['grp']),
+    requests: toNumber(row['requests']),
+    errors: toNumber(row['errors']),
+    inputTokens: toNumber(row['input_tokens']),
+    outputTokens: toNumber(row['output_tokens']),
+    cachedTokens: toNumber(row['cached_tokens']),
+    costUsd: toNumber(row['cost_usd']),
+  };
+}
+
+/** Column order of `usage_records` inserts, shared by both dialects. */
+export const usageColumns = [
+  'request_id',
+  'key_id',
+  'model',
+  'provider',
+  'upstream_model',
+  'route',
+  'stream',
+  'status',
+  'error_code',
+  'input_tokens',
+  'output_tokens',
+  'cached_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'latency_ms',
+  'ttft_ms',
+  'attempts',
+  'started_at',
+  'finished_at',
+] as const;
+
+export function usageValues(row: UsageRow, stream: boolean | number): Array<string | number | boolean | null> {
+  return [
+    row.requestId,
+    row.keyId,
+    row.model,
+    row.provider,
+    row.upstreamModel,
+    row.route,
+    stream,
+    row.status,
+    row.errorCode,
+    row.inputTokens,
+    row.outputTokens,
+    row.cachedTokens,
+    row.cacheWriteTokens,
+    row.reasoningTokens,
+    row.costUsd,
+    row.latencyMs,
+    row.ttftMs,
+    row.attempts,
+    row.startedAt,
+    row.finishedAt,
+  ];
+}
+
+/** The fields a key patch may set, each with its column. */
+export const keyPatchFields = [
+  'name',
+  'models',
+  'rpmLimit',
+  'tpmLimit',
+  'maxParallel',
+  'maxBudgetUsd',
+  'budgetPeriod',
+  'expiresAt',
+  'metadata',
+] as const;
+
+export const keyPatchColumns: Record<(typeof keyPatchFields)[number], string> = {
+  name: 'name',
+  models: 'models',
+  rpmLimit: 'rpm_limit',
+  tpmLimit: 'tpm_limit',
+  maxParallel: 'max_parallel',
+  maxBudgetUsd: 'max_budget_usd',
+  budgetPeriod: 'budget_period',
+  expiresAt: 'expires_at',
+  metadata: 'metadata',
+};

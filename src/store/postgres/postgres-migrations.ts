@@ -1,0 +1,51 @@
+/** Versioned schema of the Postgres store; a migration is never edited once released, only added. */
+export const postgresMigrations: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        key_prefix TEXT NOT NULL,
+        models JSONB,
+        rpm_limit INTEGER,
+        tpm_limit BIGINT,
+        max_parallel INTEGER,
+        max_budget_usd NUMERIC(20, 10),
+        budget_period TEXT,
+        expires_at BIGINT,
+        metadata JSONB,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        revoked_at BIGINT
+      )`,
+      `CREATE TABLE usage_records (
+        id BIGSERIAL PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        key_id TEXT,
+        model TEXT,
+        provider TEXT,
+        upstream_model TEXT,
+        route TEXT NOT NULL,
+        stream BOOLEAN NOT NULL,
+        status INTEGER NOT NULL,
+        error_code TEXT,
+        input_tokens BIGINT NOT NULL,
+        output_tokens BIGINT NOT NULL,
+        cached_tokens BIGINT NOT NULL,
+        cache_write_tokens BIGINT NOT NULL,
+        reasoning_tokens BIGINT NOT NULL,
+        cost_usd NUMERIC(20, 10),
+        latency_ms DOUBLE PRECISION NOT NULL,
+        ttft_ms DOUBLE PRECISION,
+        attempts INTEGER NOT NULL,
+        started_at BIGINT NOT NULL,
+        finished_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX usage_records_key_time ON usage_records (key_id, started_at)',
+      'CREATE INDEX usage_records_model_time ON usage_records (model, started_at)',
+      'CREATE INDEX usage_records_time ON usage_records (started_at)',
+    ],
+  },
+];

@@ -1,0 +1,187 @@
+import pg from 'pg';
+import {
+  keyPatchColumns,
+  keyPatchFields,
+  toApiKeyRecord,
+  toNumber,
+  toUsageAggregate,
+  usageColumns,
+  usageValues,
+} from '../map-rows.ts';
+import type {
+  ApiKeyPatch,
+  ApiKeyRecord,
+  GovernanceStore,
+  UsageAggregate,
+  UsageGrouping,
+  UsageQuery,
+  UsageRow,
+} from '../store-records.ts';
+import { usageConditions } from '../usage-conditions.ts';
+import { postgresMigrations } from './postgres-migrations.ts';
+
+const groupExpressions: Record<UsageGrouping, string> = {
+  key: 'key_id',
+  model: 'model',
+  day: "to_char(to_timestamp(started_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+};
+
+/** Serialises concurrent migrations of several instances starting together. */
+const migrationLockId = 0x6c6c6d70;
+
+/**
+ * The store for several gateway instances: Postgres through a `pg` pool. Usage batches go in as one
+ * multi-row INSERT; rows are append-only and aggregated by query, so nothing is updated under load
+ * and there is nothing to deadlock on.
+ */
+export class PostgresStore implements GovernanceStore {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+
+  constructor(connectionString: string) {
+    this.#pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+    this.#pool.on('error', () => {
+      // An idle client died (a Postgres restart); the pool replaces it. Queries report their own errors.
+    });
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      );
+      const { rows } = await client.query('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row: Record<string, unknown>) => toNumber(row['version'])));
+      for (const migration of postgresMigrations) {
+        if (applied.has(migration.version)) continue;
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          migration.version,
+          Date.now(),
+        ]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async insertKey(key: ApiKeyRecord): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO api_keys (id, name, key_hash, key_prefix, models, rpm_limit, tpm_limit, max_parallel, max_budget_usd,
+         budget_period, expires_at, metadata, created_at, updated_at, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        key.id,
+        key.name,
+        key.keyHash,
+        key.keyPrefix,
+        key.models === null ? null : JSON.stringify(key.models),
+        key.rpmLimit,
+        key.tpmLimit,
+        key.maxParallel,
+        key.maxBudgetUsd,
+        key.budgetPeriod,
+        key.expiresAt,
+        key.metadata === null ? null : JSON.stringify(key.metadata),
+        key.createdAt,
+        key.updatedAt,
+        key.revokedAt,
+      ],
+    );
+  }
+
+  async findKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const { rows } = await this.#pool.query('SELECT * FROM api_keys WHERE key_hash = $1', [keyHash]);
+    return rows[0] === undefined ? undefined : toApiKeyRecord(rows[0]);
+  }
+
+  async getKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const { rows } = await this.#pool.query('SELECT * FROM api_keys WHERE id = $1', [id]);
+    return rows[0] === undefined ? undefined : toApiKeyRecord(rows[0]);
+  }
+
+  async listKeys(options: { limit: number; after?: string | undefined }): Promise<ApiKeyRecord[]> {
+    const { rows } = await this.#pool.query('SELECT * FROM api_keys WHERE id > $1 ORDER BY id LIMIT $2', [
+      options.after ?? '',
+      options.limit,
+    ]);
+    return rows.map(toApiKeyRecord);
+  }
+
+  async updateKey(id: string, patch: ApiKeyPatch, now: number): Promise<ApiKeyRecord | undefined> {
+    const values: unknown[] = [now];
+    const sets: string[] = ['updated_at = $1'];
+    for (const field of keyPatchFields) {
+      if (!(field in patch)) continue;
+      const value = patch[field];
+      values.push(
+        value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : value,
+      );
+      sets.push(`${keyPatchColumns[field]} = $${values.length}`);
+    }
+    values.push(id);
+    await this.#pool.query(
+      `UPDATE api_keys SET ${sets.join(', ')} WHERE id = $${values.length} AND revoked_at IS NULL`,
+      values,
+    );
+    return this.getKey(id);
+  }
+
+  async revokeKey(id: string, now: number): Promise<boolean> {
+    const result = await this.#pool.query(
+      'UPDATE api_keys SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+      [now, id],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async insertUsage(rows: readonly UsageRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const start = values.length;
+      values.push(...usageValues(row, row.stream));
+      return `(${usageColumns.map((_column, index) => `$${start + index + 1}`).join(', ')})`;
+    });
+    await this.#pool.query(
+      `INSERT INTO usage_records (${usageColumns.join(', ')}) VALUES ${tuples.join(', ')}`,
+      values,
+    );
+  }
+
+  async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {
+    const { where, values } = usageConditions(query, (index) => `$${index}`);
+    const { rows } = await this.#pool.query(
+      `SELECT ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
+         SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+         SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cached_tokens) AS cached_tokens,
+         COALESCE(SUM(cost_usd), 0) AS cost_usd
+       FROM usage_records ${where} GROUP BY grp ORDER BY grp LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, query.limit, query.offset],
+    );
+    return rows.map(toUsageAggregate);
+  }
+
+  async spendSince(keyId: string, since: number): Promise<number> {
+    const { rows } = await this.#pool.query(
+      'SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM usage_records WHERE key_id = $1 AND started_at >= $2',
+      [keyId, since],
+    );
+    return toNumber(rows[0]?.spend);
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,51 @@
+/** Versioned schema of the SQLite store; a migration is never edited once released, only added. */
+export const sqliteMigrations: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        key_prefix TEXT NOT NULL,
+        models TEXT,
+        rpm_limit INTEGER,
+        tpm_limit INTEGER,
+        max_parallel INTEGER,
+        max_budget_usd REAL,
+        budget_period TEXT,
+        expires_at INTEGER,
+        metadata TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      )`,
+      `CREATE TABLE usage_records (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL,
+        key_id TEXT,
+        model TEXT,
+        provider TEXT,
+        upstream_model TEXT,
+        route TEXT NOT NULL,
+        stream INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        error_code TEXT,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cached_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cost_usd REAL,
+        latency_ms REAL NOT NULL,
+        ttft_ms REAL,
+        attempts INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL
+      )`,
+      'CREATE INDEX usage_records_key_time ON usage_records (key_id, started_at)',
+      'CREATE INDEX usage_records_model_time ON usage_records (model, started_at)',
+      'CREATE INDEX usage_records_time ON usage_records (started_at)',
+    ],
+  },
+];

@@ -1,0 +1,187 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import {
+  keyPatchColumns,
+  keyPatchFields,
+  toApiKeyRecord,
+  toNumber,
+  toUsageAggregate,
+  usageColumns,
+  usageValues,
+} from '../map-rows.ts';
+import type {
+  ApiKeyPatch,
+  ApiKeyRecord,
+  GovernanceStore,
+  UsageAggregate,
+  UsageGrouping,
+  UsageQuery,
+  UsageRow,
+} from '../store-records.ts';
+import { usageConditions } from '../usage-conditions.ts';
+import { sqliteMigrations } from './sqlite-migrations.ts';
+
+const groupExpressions: Record<UsageGrouping, string> = {
+  key: 'key_id',
+  model: 'model',
+  day: "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')",
+};
+
+type Row = Record<string, unknown>;
+
+/**
+ * The embedded store: one SQLite file (WAL mode) through `node:sqlite`. Its calls are synchronous
+ * but short; the request path only reads keys on a cache miss, and usage rows arrive in background
+ * batches of one transaction each.
+ */
+export class SqliteStore implements GovernanceStore {
+  readonly kind = 'sqlite' as const;
+  readonly #db: DatabaseSync;
+  readonly #insertUsage;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.#db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+    );
+    this.#insertUsage = () =>
+      this.#db.prepare(
+        `INSERT INTO usage_records (${usageColumns.join(', ')}) VALUES (${usageColumns.map(() => '?').join(', ')})`,
+      );
+  }
+
+  async migrate(): Promise<void> {
+    const applied = new Set(this.#all('SELECT version FROM schema_migrations').map((row) => toNumber(row['version'])));
+    for (const migration of sqliteMigrations) {
+      if (applied.has(migration.version)) continue;
+      this.#transaction(() => {
+        for (const statement of migration.statements) this.#db.exec(statement);
+        this.#db
+          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+          .run(migration.version, Date.now());
+      });
+    }
+  }
+
+  async insertKey(key: ApiKeyRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO api_keys (id, name, key_hash, key_prefix, models, rpm_limit, tpm_limit, max_parallel, max_budget_usd,
+          budget_period, expires_at, metadata, created_at, updated_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        key.id,
+        key.name,
+        key.keyHash,
+        key.keyPrefix,
+        key.models === null ? null : JSON.stringify(key.models),
+        key.rpmLimit,
+        key.tpmLimit,
+        key.maxParallel,
+        key.maxBudgetUsd,
+        key.budgetPeriod,
+        key.expiresAt,
+        key.metadata === null ? null : JSON.stringify(key.metadata),
+        key.createdAt,
+        key.updatedAt,
+        key.revokedAt,
+      );
+  }
+
+  async findKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash);
+    return row === undefined ? undefined : toApiKeyRecord(row);
+  }
+
+  async getKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id);
+    return row === undefined ? undefined : toApiKeyRecord(row);
+  }
+
+  async listKeys(options: { limit: number; after?: string | undefined }): Promise<ApiKeyRecord[]> {
+    return this.#all('SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?', options.after ?? '', options.limit).map(
+      toApiKeyRecord,
+    );
+  }
+
+  async updateKey(id: string, patch: ApiKeyPatch, now: number): Promise<ApiKeyRecord | undefined> {
+    const sets: string[] = ['updated_at = ?'];
+    const values: SQLInputValue[] = [now];
+    for (const field of keyPatchFields) {
+      if (!(field in patch)) continue;
+      const value = patch[field];
+      sets.push(`${keyPatchColumns[field]} = ?`);
+      values.push(
+        value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : value,
+      );
+    }
+    this.#db.prepare(`UPDATE api_keys SET ${sets.join(', ')} WHERE id = ? AND revoked_at IS NULL`).run(...values, id);
+    return this.getKey(id);
+  }
+
+  async revokeKey(id: string, now: number): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE api_keys SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL')
+      .run(now, now, id);
+    return toNumber(result.changes) > 0;
+  }
+
+  async insertUsage(rows: readonly UsageRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const statement = this.#insertUsage();
+    this.#transaction(() => {
+      for (const row of rows)
+        statement.run(
+          ...usageValues(row, row.stream ? 1 : 0).map((value) => (typeof value === 'boolean' ? Number(value) : value)),
+        );
+    });
+  }
+
+  async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {
+    const { where, values } = usageConditions(query);
+    return this.#all(
+      `SELECT ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
+         SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+         SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cached_tokens) AS cached_tokens,
+         COALESCE(SUM(cost_usd), 0) AS cost_usd
+       FROM usage_records ${where} GROUP BY grp ORDER BY grp LIMIT ? OFFSET ?`,
+      ...values,
+      query.limit,
+      query.offset,
+    ).map(toUsageAggregate);
+  }
+
+  async spendSince(keyId: string, since: number): Promise<number> {
+    const row = this.#db
+      .prepare('SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM usage_records WHERE key_id = ? AND started_at >= ?')
+      .get(keyId, since);
+    return toNumber(row?.['spend']);
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #all(sql: string, ...values: SQLInputValue[]): Row[] {
+    return this.#db.prepare(sql).all(...values);
+  }
+
+  #transaction(work: () => void): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

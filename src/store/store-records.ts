@@ -1,0 +1,117 @@
+/** How often a key's budget starts over; null means a lifetime budget. */
+export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
+
+/** A gateway key as stored: the secret itself never is, only its SHA-256 and a short prefix. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** SHA-256 of the key, hex. */
+  keyHash: string;
+  /** The first characters of the key, shown so people can tell keys apart. */
+  keyPrefix: string;
+  /** Model names or `provider/*` patterns the key may use; null for all. */
+  models: string[] | null;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  maxParallel: number | null;
+  maxBudgetUsd: number | null;
+  budgetPeriod: BudgetPeriod | null;
+  /** Epoch ms. */
+  expiresAt: number | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: number;
+  updatedAt: number;
+  revokedAt: number | null;
+}
+
+/** The fields an administrator may change on a key. */
+export type ApiKeyPatch = Partial<
+  Pick<
+    ApiKeyRecord,
+    | 'name'
+    | 'models'
+    | 'rpmLimit'
+    | 'tpmLimit'
+    | 'maxParallel'
+    | 'maxBudgetUsd'
+    | 'budgetPeriod'
+    | 'expiresAt'
+    | 'metadata'
+  >
+>;
+
+/** One request, as recorded after it ended. Rows are only ever appended. */
+export interface UsageRow {
+  requestId: string;
+  keyId: string | null;
+  /** The model name the caller asked for (an alias, `provider/model`…). */
+  model: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  route: string;
+  stream: boolean;
+  status: number;
+  errorCode: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  costUsd: number | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  attempts: number;
+  /** Epoch ms. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+export type UsageGrouping = 'key' | 'model' | 'day';
+
+export interface UsageQuery {
+  keyId?: string | undefined;
+  model?: string | undefined;
+  /** Epoch ms, inclusive. */
+  from?: number | undefined;
+  /** Epoch ms, exclusive. */
+  to?: number | undefined;
+  groupBy: UsageGrouping;
+  limit: number;
+  offset: number;
+}
+
+export interface UsageAggregate {
+  /** The key id, the model, or the UTC day (`YYYY-MM-DD`). */
+  group: string | null;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costUsd: number;
+}
+
+/**
+ * Where keys and usage live: an embedded SQLite file by default, Postgres for several instances.
+ * Every statement takes parameters; no value is ever spliced into SQL.
+ */
+export interface GovernanceStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies the versioned schema migrations not yet applied. */
+  migrate(): Promise<void>;
+  insertKey(key: ApiKeyRecord): Promise<void>;
+  findKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  getKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Keys in id (creation) order after `after`, revoked ones included. */
+  listKeys(options: { limit: number; after?: string | undefined }): Promise<ApiKeyRecord[]>;
+  updateKey(id: string, patch: ApiKeyPatch, now: number): Promise<ApiKeyRecord | undefined>;
+  /** Marks a key revoked; false when there is no such (unrevoked) key. */
+  revokeKey(id: string, now: number): Promise<boolean>;
+  insertUsage(rows: readonly UsageRow[]): Promise<void>;
+  aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
+  /** A key's recorded spend since `since` (epoch ms), in USD. */
+  spendSince(keyId: string, since: number): Promise<number>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
