@@ -54,6 +54,10 @@ const ModelEntry = Type.Union([
       /** Groups tried when a target says the input does not fit its context window. */
       context_window_fallbacks: Type.Optional(Type.Array(Type.String())),
       max_output_tokens: Type.Optional(PositiveInteger),
+      /** Requests per minute for the whole group, all callers together. */
+      rpm_limit: Type.Optional(PositiveInteger),
+      /** Tokens per minute for the whole group, all callers together. */
+      tpm_limit: Type.Optional(PositiveInteger),
     },
     strict,
   ),
@@ -106,6 +110,39 @@ export const ConfigFileSchema = Type.Object(
           cooldown_ms: Type.Optional(PositiveInteger),
         },
         strict,
+      ),
+    ),
+    governance: Type.Optional(
+      Type.Object(
+        {
+          /** The key with every right; setting it closes the gateway to callers without a key. */
+          master_key: Type.Optional(Type.String()),
+          /** `sqlite:PATH` (default `sqlite:./data/llm-proxy.sqlite`) or `postgres://…`. */
+          database_url: Type.Optional(Type.String({ pattern: '^(sqlite:|postgres(ql)?://)' })),
+          usage_records: Type.Optional(Type.Boolean()),
+          usage_queue_size: Type.Optional(PositiveInteger),
+          usage_batch_size: Type.Optional(PositiveInteger),
+          usage_flush_interval_ms: Type.Optional(PositiveInteger),
+          key_cache_ttl_ms: Type.Optional(PositiveInteger),
+          /** Output tokens reserved (for TPM and budgets) when a request states no maximum. */
+          default_output_tokens: Type.Optional(PositiveInteger),
+        },
+        strict,
+      ),
+    ),
+    /** USD per million tokens, by `provider/model`, `provider/*` or `type/model`; extends the built-in table. */
+    pricing: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[^/]+/.+$' }),
+        Type.Object(
+          {
+            input: Type.Number({ minimum: 0 }),
+            output: Type.Number({ minimum: 0 }),
+            cached_input: Type.Optional(Type.Number({ minimum: 0 })),
+            cache_write: Type.Optional(Type.Number({ minimum: 0 })),
+          },
+          strict,
+        ),
       ),
     ),
     redis: Type.Optional(Type.Object({ url: Type.Optional(Type.String({ pattern: '^rediss?://' })) }, strict)),

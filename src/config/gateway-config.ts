@@ -51,6 +51,9 @@ export interface ModelGroupConfig {
   retries: number;
   fallbacks: string[];
   contextWindowFallbacks: string[];
+  /** Limits of the whole group, all callers together; null for none. */
+  rpmLimit: number | null;
+  tpmLimit: number | null;
 }
 
 /** The whole configuration, built once at startup from env, the YAML file and CLI flags. */
@@ -63,8 +66,24 @@ export interface GatewayConfig {
   /** Configured model groups (aliases are groups of one target). */
   models: ModelGroupConfig[];
   routing: RoutingPolicy;
-  /** Shared state (cooldowns, and later limits) lives in Redis when this is set. */
+  /** Shared state (cool-downs, rate limits, budgets, key invalidation) lives in Redis when this is set. */
   redisUrl: string | undefined;
+  governance: GovernanceConfig;
+  /** Price overrides and additions, USD per million tokens, keyed `provider/model`. */
+  pricing: Record<string, { input: number; output: number; cachedInput: number; cacheWrite: number }>;
   /** Path of the YAML file read, if any. */
   configFile: string | undefined;
+}
+
+export interface GovernanceConfig {
+  /** Unset: every API route is open (and the admin API is off). */
+  masterKey: string | undefined;
+  /** `sqlite:PATH` or `postgres://…`. */
+  databaseUrl: string;
+  usageRecords: boolean;
+  usageQueueSize: number;
+  usageBatchSize: number;
+  usageFlushIntervalMs: number;
+  keyCacheTtlMs: number;
+  defaultOutputTokens: number;
 }

@@ -6,7 +6,14 @@ import { findProviderDefinition, providerDefinitions } from '../providers/regist
 import { defaultUpstreamTimeouts, type UpstreamTimeouts } from '../providers/shared/upstream-timeouts.ts';
 import { ConfigError } from './config-error.ts';
 import { type ConfigFile, ConfigFileSchema } from './config-file-schema.ts';
-import type { GatewayConfig, LogLevel, ModelGroupConfig, ModelTarget, RoutingPolicy } from './gateway-config.ts';
+import type {
+  GatewayConfig,
+  GovernanceConfig,
+  LogLevel,
+  ModelGroupConfig,
+  ModelTarget,
+  RoutingPolicy,
+} from './gateway-config.ts';
 import { interpolateEnv } from './interpolate-env.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -85,7 +92,19 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     providers,
     models: buildGroups(file, providers, routing),
     routing,
-    redisUrl: nonEmpty(env['REDIS_URL']) ?? file.redis?.url,
+    redisUrl: redisUrl ?? file.redis?.url,
+    governance: buildGovernance(file, env),
+    pricing: Object.fromEntries(
+      Object.entries(file.pricing ?? {}).map(([key, price]) => [
+        key,
+        {
+          input: price.input,
+          output: price.output,
+          cachedInput: price.cached_input ?? price.input,
+          cacheWrite: price.cache_write ?? price.input,
+        },
+      ]),
+    ),
     configFile,
   };
 }
@@ -174,6 +193,29 @@ function buildProviders(
   return [...byName.values()];
 }
 
+function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
+  const governance = file.governance ?? {};
+  const databaseUrl =
+    nonEmpty(env['DATABASE_URL']) ?? nonEmpty(governance.database_url) ?? 'sqlite:./data/llm-proxy.sqlite';
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL: must be sqlite:PATH or a postgres:// URL');
+  }
+  const masterKey = nonEmpty(env['LLM_PROXY_MASTER_KEY']) ?? nonEmpty(governance.master_key);
+  if (masterKey !== undefined && masterKey.length < 16) {
+    throw new ConfigError('LLM_PROXY_MASTER_KEY: must be at least 16 characters');
+  }
+  return {
+    masterKey,
+    databaseUrl,
+    usageRecords: governance.usage_records ?? true,
+    usageQueueSize: governance.usage_queue_size ?? 10_000,
+    usageBatchSize: governance.usage_batch_size ?? 500,
+    usageFlushIntervalMs: governance.usage_flush_interval_ms ?? 1_000,
+    keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
+    defaultOutputTokens: governance.default_output_tokens ?? 4_096,
+  };
+}
+
 function buildRouting(file: ConfigFile): RoutingPolicy {
   const routing = file.routing ?? {};
   return {
@@ -196,6 +238,14 @@ function buildGroups(file: ConfigFile, providers: ProviderSettings[], routing: R
   const names = new Set(providers.map((provider) => provider.name));
   const entries = Object.entries(file.models ?? {});
   const groupNames = new Set(entries.map(([name]) => name));
+  const singleTargetPolicy = {
+    strategy: routing.strategy,
+    retries: routing.retries,
+    fallbacks: [],
+    contextWindowFallbacks: [],
+    rpmLimit: null,
+    tpmLimit: null,
+  };
   return entries.map(([name, entry]): ModelGroupConfig => {
     const field = `models.${name}`;
     const toTarget = (target: TargetEntry, where: string, groupCap?: number): ModelTarget => {
@@ -220,24 +270,10 @@ function buildGroups(file: ConfigFile, providers: ProviderSettings[], routing: R
     if (typeof entry === 'string') {
       const slash = entry.indexOf('/');
       const target = { provider: entry.slice(0, slash), model: entry.slice(slash + 1) };
-      return {
-        name,
-        targets: [toTarget(target, field)],
-        strategy: routing.strategy,
-        retries: routing.retries,
-        fallbacks: [],
-        contextWindowFallbacks: [],
-      };
+      return { name, targets: [toTarget(target, field)], ...singleTargetPolicy };
     }
     if (!('targets' in entry)) {
-      return {
-        name,
-        targets: [toTarget(entry, field)],
-        strategy: routing.strategy,
-        retries: routing.retries,
-        fallbacks: [],
-        contextWindowFallbacks: [],
-      };
+      return { name, targets: [toTarget(entry, field)], ...singleTargetPolicy };
     }
     for (const [key, list] of [
       ['fallbacks', entry.fallbacks ?? []],
@@ -259,6 +295,8 @@ function buildGroups(file: ConfigFile, providers: ProviderSettings[], routing: R
       retries: entry.retries ?? routing.retries,
       fallbacks: entry.fallbacks ?? [],
       contextWindowFallbacks: entry.context_window_fallbacks ?? [],
+      rpmLimit: entry.rpm_limit ?? null,
+      tpmLimit: entry.tpm_limit ?? null,
     };
   });
 }

@@ -9,8 +9,16 @@ export const errorCodes = {
   unsupported_parameter: { status: 400, summary: 'A parameter cannot be honoured by the chosen provider.' },
   unsupported_operation: { status: 400, summary: 'The chosen provider does not offer this operation.' },
   authentication_required: { status: 401, summary: 'A valid gateway key is required.' },
+  budget_exceeded: {
+    status: 402,
+    summary: "The key's budget for the period is spent (402, not 429: the SDKs would retry a 429 in vain).",
+  },
+  model_not_allowed: { status: 403, summary: 'The key may not use this model.' },
+  admin_required: { status: 403, summary: 'Admin routes take the master key only.' },
+  key_not_found: { status: 404, summary: 'No gateway key with this id.' },
   model_not_found: { status: 404, summary: 'The model is neither a configured alias nor `provider/model`.' },
   route_not_found: { status: 404, summary: 'No such route.' },
+  rate_limited: { status: 429, summary: "The key's requests or tokens per minute are spent; Retry-After says when." },
   payload_too_large: { status: 413, summary: 'The request body exceeds the route limit.' },
   unsupported_media_type: { status: 415, summary: 'The request body is not JSON.' },
   provider_not_configured: {

@@ -14,6 +14,8 @@ export interface ModelGroup {
   retries: number;
   fallbacks: readonly string[];
   contextWindowFallbacks: readonly string[];
+  rpmLimit: number | null;
+  tpmLimit: number | null;
 }
 
 export function routeTarget(target: ModelTarget): RouteTarget {

@@ -70,6 +70,8 @@ export class ModelResolver {
       retries: this.#routing.retries,
       fallbacks: [],
       contextWindowFallbacks: [],
+      rpmLimit: null,
+      tpmLimit: null,
     };
   }
 }

@@ -10,6 +10,12 @@ export interface RequestRecord {
   requestId: string;
   /** `performance.now()` when the request arrived. */
   startedAt: number;
+  /** Epoch ms when the request arrived. */
+  startedAtEpoch: number;
+  /** The gateway key that made the request (its id, never the key); null for the master key or an open gateway. */
+  keyId: string | null;
+  /** Cost of the call in USD, once its usage is known and the model has a price. */
+  costUsd: number | undefined;
   /** The model name the caller asked for. */
   model: string | undefined;
   provider: string | undefined;
@@ -36,6 +42,9 @@ export function createRequestRecord(requestId: string): RequestRecord {
   return {
     requestId,
     startedAt: performance.now(),
+    startedAtEpoch: Date.now(),
+    keyId: null,
+    costUsd: undefined,
     model: undefined,
     provider: undefined,
     upstreamModel: undefined,

@@ -1,0 +1,33 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const keyPrefix = 'sk-llmp-';
+/** Characters of a key kept in clear (`sk-llmp-AbCd`), so people can tell keys apart. */
+const visiblePrefixLength = 12;
+
+/** A new gateway key: the secret (shown once), its SHA-256 (stored) and its visible prefix. */
+export function generateApiKey(): { key: string; hash: string; prefix: string } {
+  const key = `${keyPrefix}${randomBytes(24).toString('base64url')}`;
+  return { key, hash: hashApiKey(key), prefix: key.slice(0, visiblePrefixLength) };
+}
+
+/** SHA-256 hex of a key: what the store holds and lookups use. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** A sortable, unguessable key id: creation time then randomness. */
+export function newKeyId(now = Date.now()): string {
+  return `key_${now.toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+}
+
+/** Compares two secrets in constant time (their SHA-256 digests, so lengths never leak either). */
+export function secretsEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+}
+
+/** Compares two hex digests of equal length in constant time. */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

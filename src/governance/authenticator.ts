@@ -1,0 +1,81 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { LRUCache } from 'lru-cache';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { ApiKeyRecord, GovernanceStore } from '../store/store-records.ts';
+import { digestsEqual, hashApiKey, secretsEqual } from './api-key.ts';
+import type { Principal } from './principal.ts';
+
+/** How long an unknown key is remembered as unknown, so random keys cannot hammer the store. */
+const unknownKeyTtlMs = 2_000;
+
+/** The caller's credential: `Authorization: Bearer …` (OpenAI SDK, Anthropic SDK 1.x) or `x-api-key` (Anthropic 0.x, Claude Code). */
+export function credentialOf(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) return authorization.slice(7).trim();
+  const apiKey = headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey !== '' ? apiKey : undefined;
+}
+
+/**
+ * Turns a request's credential into a principal. With no master key configured the gateway is open.
+ * Keys are looked up by their SHA-256 through an in-memory cache (invalidated on change, and by other
+ * instances through Redis), and checked in constant time; revoked and expired keys are refused.
+ */
+export class Authenticator {
+  readonly #masterKey: string | undefined;
+  readonly #store: GovernanceStore | undefined;
+  readonly #cache: LRUCache<string, ApiKeyRecord | false>;
+  readonly #now: () => number;
+
+  constructor(options: {
+    masterKey: string | undefined;
+    store: GovernanceStore | undefined;
+    cacheTtlMs: number;
+    now?: () => number;
+  }) {
+    this.#masterKey = options.masterKey;
+    this.#store = options.store;
+    this.#cache = new LRUCache({ max: 50_000, ttl: options.cacheTtlMs });
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** True when no master key is set: every API route is open. */
+  get open(): boolean {
+    return this.#masterKey === undefined;
+  }
+
+  async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
+    if (this.#masterKey === undefined) return { kind: 'anonymous' };
+    const credential = credentialOf(headers);
+    if (credential === undefined) {
+      throw new GatewayError(
+        'authentication_required',
+        'A gateway key is required: send it as Authorization: Bearer <key> or x-api-key.',
+      );
+    }
+    if (secretsEqual(credential, this.#masterKey)) return { kind: 'master' };
+    const key = await this.#lookup(hashApiKey(credential));
+    if (key === undefined) throw new GatewayError('authentication_required', 'The gateway key is not valid.');
+    if (key.revokedAt !== null) throw new GatewayError('authentication_required', 'The gateway key has been revoked.');
+    if (key.expiresAt !== null && key.expiresAt <= this.#now()) {
+      throw new GatewayError('authentication_required', 'The gateway key has expired.');
+    }
+    return { kind: 'key', key };
+  }
+
+  /** Drops a key from the cache (after a change here or on another instance). */
+  invalidate(keyHash: string): void {
+    this.#cache.delete(keyHash);
+  }
+
+  async #lookup(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const cached = this.#cache.get(keyHash);
+    if (cached !== undefined) return cached === false ? undefined : cached;
+    const found = await this.#store?.findKeyByHash(keyHash);
+    // The index found it by hash; the comparison itself is still made in constant time.
+    const key = found !== undefined && digestsEqual(found.keyHash, keyHash) ? found : undefined;
+    if (key === undefined) this.#cache.set(keyHash, false, { ttl: unknownKeyTtlMs });
+    else this.#cache.set(keyHash, key);
+    return key;
+  }
+}

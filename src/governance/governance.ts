@@ -1,0 +1,259 @@
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { ModelGroup } from '../gateway/model-group.ts';
+import type { ModelResolver } from '../gateway/model-resolver.ts';
+import type { ProviderDirectory } from '../gateway/provider-directory.ts';
+import type { RequestRecord } from '../gateway/request-record.ts';
+import type { ApiKeyRecord } from '../store/store-records.ts';
+import type { Authenticator } from './authenticator.ts';
+import { budgetPeriodOf } from './budget-period.ts';
+import type { LimitDecision, Limiter, RateState, Reservation } from './limits/limiter.ts';
+import { isModelAllowed } from './model-access.ts';
+import type { Price } from './pricing/price.ts';
+import { costOf, type PriceTable } from './pricing/price-table.ts';
+import type { Principal } from './principal.ts';
+import type { UsageRecorder } from './usage-recorder.ts';
+
+export interface AdmissionRequest {
+  principal: Principal;
+  model: string;
+  /** Estimated input tokens (the body's size over four). */
+  inputTokens: number;
+  /** The request's own output limit, if it states one. */
+  maxOutputTokens: number | undefined;
+  record: RequestRecord;
+}
+
+export interface GovernanceOptions {
+  authenticator: Authenticator;
+  limiter: Limiter;
+  prices: PriceTable;
+  recorder: UsageRecorder | undefined;
+  models: ModelResolver;
+  providers: ProviderDirectory;
+  defaultOutputTokens: number;
+  onError: (error: unknown, context: string) => void;
+  now?: () => number;
+}
+
+/**
+ * Who may call, how much, and what it cost. `admit` runs before the upstream call: the key's model
+ * list, then its RPM, TPM, parallel and budget limits, reserving the request's estimate; `finish` runs
+ * after the response has gone: it prices the call, replaces the reservation with actual use, and
+ * queues the usage row.
+ */
+export class Governance {
+  readonly authenticator: Authenticator;
+  readonly #options: GovernanceOptions;
+  readonly #reservations = new WeakMap<RequestRecord, Reservation[]>();
+  readonly #unpriced = new Set<string>();
+
+  constructor(options: GovernanceOptions) {
+    this.authenticator = options.authenticator;
+    this.#options = options;
+  }
+
+  /**
+   * Checks and reserves the request against its key's limits and its model group's; returns the
+   * `x-ratelimit-*` headers of the key.
+   */
+  async admit(request: AdmissionRequest): Promise<Record<string, string>> {
+    const { principal, record } = request;
+    const key = principal.kind === 'key' ? principal.key : undefined;
+    if (key !== undefined) record.keyId = key.id;
+    const group = this.#options.models.resolve(request.model);
+    if (key !== undefined && !isModelAllowed(key.models, request.model, group)) {
+      throw new GatewayError('model_not_allowed', `This key may not use the model '${request.model}'.`, {
+        param: 'model',
+      });
+    }
+    const keyLimited =
+      key !== undefined &&
+      (key.rpmLimit !== null || key.tpmLimit !== null || key.maxParallel !== null || key.maxBudgetUsd !== null);
+    const groupLimited = group.rpmLimit !== null || group.tpmLimit !== null;
+    if (!keyLimited && !groupLimited) return {};
+    const now = (this.#options.now ?? Date.now)();
+    const outputTokens = request.maxOutputTokens ?? this.#options.defaultOutputTokens;
+    const tokens = request.inputTokens + outputTokens;
+    let headers: Record<string, string> = {};
+    if (key !== undefined && keyLimited) {
+      const period = budgetPeriodOf(key.budgetPeriod, now);
+      const decision = await this.#options.limiter.acquire({
+        now,
+        tokens,
+        costUsd: this.#estimateCost(group, request.inputTokens, outputTokens),
+        limits: {
+          keyId: key.id,
+          rpm: key.rpmLimit,
+          tpm: key.tpmLimit,
+          maxParallel: key.maxParallel,
+          budget:
+            key.maxBudgetUsd === null
+              ? null
+              : { limitUsd: key.maxBudgetUsd, periodStart: period.start, periodEnd: period.end },
+        },
+      });
+      headers = rateLimitHeaders(key, decision.state, now);
+      if (!decision.admitted) throw refusal(decision, key, tokens, headers);
+      this.#hold(record, decision.reservation);
+    }
+    if (groupLimited) {
+      const decision = await this.#options.limiter.acquire({
+        now,
+        tokens,
+        costUsd: 0,
+        limits: {
+          keyId: `group:${group.name}`,
+          rpm: group.rpmLimit,
+          tpm: group.tpmLimit,
+          maxParallel: null,
+          budget: null,
+        },
+      });
+      if (!decision.admitted) {
+        await this.#release(record);
+        throw new GatewayError(
+          'rate_limited',
+          `The model '${group.name}' is at its shared limit of ${decision.reason === 'rpm' ? `${group.rpmLimit} requests` : `${group.tpmLimit} tokens`} per minute.`,
+          {
+            headers: { ...headers, 'retry-after': String(decision.retryAfterSeconds) },
+          },
+        );
+      }
+      this.#hold(record, decision.reservation);
+    }
+    return headers;
+  }
+
+  /** The call's cost in USD from its usage and its serving model's price; undefined when either is unknown. */
+  costOf(record: RequestRecord): number | undefined {
+    if (record.usage === undefined || record.provider === undefined || record.upstreamModel === undefined)
+      return undefined;
+    const price = this.#price(record.provider, record.upstreamModel);
+    return price === undefined ? undefined : costOf(record.usage, price);
+  }
+
+  /** After the response: price it, settle the reservation, queue the usage row. Never throws. */
+  finish(record: RequestRecord, outcome: { status: number; route: string }): void {
+    record.costUsd ??= this.costOf(record);
+    const usage = record.usage;
+    const tokens = usage === undefined ? 0 : usage.inputTokens + usage.outputTokens;
+    for (const reservation of this.#reservations.get(record) ?? []) {
+      this.#options.limiter
+        .settle(reservation, { tokens, costUsd: record.costUsd ?? 0 })
+        .catch((error: unknown) => this.#options.onError(error, 'settling a reservation'));
+    }
+    this.#reservations.delete(record);
+    const finishedAt = Date.now();
+    this.#options.recorder?.record({
+      requestId: record.requestId,
+      keyId: record.keyId,
+      model: record.model ?? null,
+      provider: record.provider ?? null,
+      upstreamModel: record.upstreamModel ?? null,
+      route: outcome.route,
+      stream: record.stream,
+      status: outcome.status,
+      errorCode: record.errorCode ?? null,
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      cachedTokens: usage?.cacheReadTokens ?? 0,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+      reasoningTokens: usage?.reasoningTokens ?? 0,
+      costUsd: record.costUsd ?? null,
+      latencyMs: performance.now() - record.startedAt,
+      ttftMs: record.firstByteAt === undefined ? null : record.firstByteAt - record.startedAt,
+      attempts: record.attempts,
+      startedAt: record.startedAtEpoch,
+      finishedAt,
+    });
+  }
+
+  #hold(record: RequestRecord, reservation: Reservation): void {
+    const held = this.#reservations.get(record);
+    if (held === undefined) this.#reservations.set(record, [reservation]);
+    else held.push(reservation);
+  }
+
+  /** Gives back what a refused request had already reserved. */
+  async #release(record: RequestRecord): Promise<void> {
+    for (const reservation of this.#reservations.get(record) ?? [])
+      await this.#options.limiter.settle(reservation, { tokens: 0, costUsd: 0 });
+    this.#reservations.delete(record);
+  }
+
+  /** The most a request may cost: its reservation at the dearest target's prices. */
+  #estimateCost(group: ModelGroup, inputTokens: number, outputTokens: number): number {
+    let highest = 0;
+    for (const target of group.targets) {
+      const price = this.#price(target.provider, target.model);
+      if (price !== undefined)
+        highest = Math.max(highest, (inputTokens * price.input + outputTokens * price.output) / 1_000_000);
+    }
+    return highest;
+  }
+
+  #price(instance: string, model: string): Price | undefined {
+    const type = this.#options.providers.settings(instance)?.type ?? instance;
+    const price = this.#options.prices.lookup(instance, type, model);
+    if (price === undefined && !this.#unpriced.has(`${instance}/${model}`)) {
+      this.#unpriced.add(`${instance}/${model}`);
+      this.#options.onError(
+        new Error(
+          `no price for ${instance}/${model}: its cost is unknown and budgets cannot count it; add it under pricing:`,
+        ),
+        'pricing',
+      );
+    }
+    return price;
+  }
+}
+
+/** OpenAI-style rate-limit headers for keys with RPM or TPM limits. */
+function rateLimitHeaders(key: ApiKeyRecord, state: RateState, now: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const reset = `${Math.max(0, Math.ceil((state.resetAt - now) / 1000))}s`;
+  if (key.rpmLimit !== null) {
+    headers['x-ratelimit-limit-requests'] = String(key.rpmLimit);
+    headers['x-ratelimit-remaining-requests'] = String(Math.max(0, key.rpmLimit - state.requests));
+    headers['x-ratelimit-reset-requests'] = reset;
+  }
+  if (key.tpmLimit !== null) {
+    headers['x-ratelimit-limit-tokens'] = String(key.tpmLimit);
+    headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, key.tpmLimit - state.tokens));
+    headers['x-ratelimit-reset-tokens'] = reset;
+  }
+  return headers;
+}
+
+function refusal(
+  decision: Extract<LimitDecision, { admitted: false }>,
+  key: ApiKeyRecord,
+  tokens: number,
+  headers: Record<string, string>,
+): GatewayError {
+  const retry = decision.retryAfterSeconds > 0 ? { 'retry-after': String(decision.retryAfterSeconds) } : {};
+  switch (decision.reason) {
+    case 'budget':
+      return new GatewayError(
+        'budget_exceeded',
+        `This key's budget of $${key.maxBudgetUsd} ${key.budgetPeriod ?? 'in total'} is spent (in-flight requests included).`,
+        { headers: { ...headers, ...retry } },
+      );
+    case 'rpm':
+      return new GatewayError('rate_limited', `This key's limit of ${key.rpmLimit} requests per minute is reached.`, {
+        headers: { ...headers, ...retry },
+      });
+    case 'tpm':
+      return new GatewayError(
+        'rate_limited',
+        tokens > (key.tpmLimit ?? 0)
+          ? `This request's token estimate (${tokens}) is larger than the key's limit of ${key.tpmLimit} tokens per minute; lower max_tokens.`
+          : `This key's limit of ${key.tpmLimit} tokens per minute is reached.`,
+        { headers: { ...headers, ...retry } },
+      );
+    case 'parallel':
+      return new GatewayError('rate_limited', `This key's limit of ${key.maxParallel} requests at a time is reached.`, {
+        headers: { ...headers, ...retry },
+      });
+  }
+}
