@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { buildApp } from './http/build-app.ts';
+import { type GovernanceStack, startGovernance } from './start-governance.ts';
 import { RedisCooldownChannel } from './state/redis-cooldown-channel.ts';
 
 export interface RunningGateway {
   app: FastifyInstance;
   gateway: Gateway;
+  governance: GovernanceStack;
   /** `http://host:port` the server listens on. */
   url: string;
   /**
@@ -32,7 +34,16 @@ export async function startGateway(options: {
       : await RedisCooldownChannel.attach(config.redisUrl, gateway.health, (error) =>
           logger.warn({ err: error }, 'redis (shared cool-downs) error; using local state'),
         );
-  const app = await buildApp({ config, gateway, logger, version });
+  const stack = await startGovernance(config, gateway, logger);
+  const app = await buildApp({
+    config,
+    gateway,
+    logger,
+    version,
+    governance: stack.governance,
+    keyAdmin: stack.keyAdmin,
+    store: stack.store,
+  });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
@@ -41,6 +52,7 @@ export async function startGateway(options: {
   return {
     app,
     gateway,
+    governance: stack,
     url: `http://${host}:${port}`,
     close() {
       closing ??= (async () => {
@@ -51,6 +63,7 @@ export async function startGateway(options: {
           clearTimeout(force);
         }
         await gateway.close();
+        await stack.close();
         await cooldowns?.close();
       })();
       return closing;

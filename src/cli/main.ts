@@ -8,11 +8,13 @@ import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { findProviderDefinition } from '../providers/registry.ts';
 import { startGateway } from '../start-gateway.ts';
+import { keysUsage, runKeysCommand } from './keys-command.ts';
 
 const usage = `llm-proxy ${packageJson.version} — a self-hosted LLM gateway
 
 Usage:
   llm-proxy serve [--port 4000] [--host 127.0.0.1] [--config FILE]
+  llm-proxy keys create|list|revoke …   (llm-proxy keys --help)
   llm-proxy --help | --version
 
 Options:
@@ -27,6 +29,7 @@ a .env file in the working directory is read when present. See README.md.`;
 
 /** Runs the CLI; resolves to the exit code (serve resolves only when the server stops). */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'keys') return keys(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -65,6 +68,27 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
   return serve(config);
+}
+
+/** `keys` takes its own flags, plus `--config`. */
+async function keys(args: string[]): Promise<number> {
+  if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
+    console.log(keysUsage);
+    return 0;
+  }
+  const configIndex = args.indexOf('--config');
+  const configFile = configIndex === -1 ? undefined : args[configIndex + 1];
+  const rest = configIndex === -1 ? args : [...args.slice(0, configIndex), ...args.slice(configIndex + 2)];
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return await runKeysCommand(rest, loadConfig({ env: process.env, configFile }));
+  } catch (error) {
+    if (error instanceof ConfigError || (error instanceof TypeError && 'code' in error)) {
+      console.error(`llm-proxy: ${error.message}`);
+      return error instanceof ConfigError ? 1 : 2;
+    }
+    throw error;
+  }
 }
 
 function parse(argv: string[]) {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { RequestRecord } from '../gateway/request-record.ts';
+import type { Governance } from '../governance/governance.ts';
 
 /**
  * Response headers saying what served the call, set just before the first byte: the provider and
@@ -16,4 +17,13 @@ export function setGatewayHeaders(reply: FastifyReply, record: RequestRecord): v
   if (record.warnings.length > 0) {
     reply.header('x-llm-proxy-warnings', [...new Set(record.warnings.map((warning) => warning.parameter))].join(', '));
   }
+}
+
+/**
+ * Prices a non-streaming answer once its usage is known, and says so in `x-llm-proxy-cost-usd` (a
+ * stream's cost goes to its usage row only: the headers left long before the usage arrived).
+ */
+export function priceResponse(reply: FastifyReply, record: RequestRecord, governance: Governance): void {
+  record.costUsd = governance.costOf(record);
+  if (record.costUsd !== undefined) reply.header('x-llm-proxy-cost-usd', record.costUsd.toFixed(8));
 }

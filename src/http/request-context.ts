@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { createRequestRecord, type RequestRecord } from '../gateway/request-record.ts';
+import type { Principal } from '../governance/principal.ts';
 import { CallerGone } from '../providers/shared/abort-reasons.ts';
 import type { ErrorShape } from './errors/error-shape.ts';
 
@@ -11,12 +12,20 @@ declare module 'fastify' {
     record: RequestRecord;
     /** Aborts (with `CallerGone`) when the caller disconnects before the response is complete. */
     callerSignal: AbortSignal;
+    /** Who is calling, on governed and admin routes. */
+    principal: Principal;
   }
   interface FastifyContextConfig {
     /** The API shape errors on this route are rendered in. */
     errorShape?: ErrorShape;
+    /** An API route: callers authenticate, limits apply, a usage row is written. */
+    governed?: boolean;
+    /** An admin route: the master key only. */
+    admin?: boolean;
   }
 }
+
+const anonymous: Principal = { kind: 'anonymous' };
 
 /** A caller-supplied request id is kept if it is short and plain; otherwise a new one is made. */
 const acceptableRequestId = /^[\w.:-]{1,128}$/;
@@ -32,8 +41,10 @@ export function generateRequestId(request: IncomingMessage): string {
 export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest('record', null as unknown as RequestRecord);
   app.decorateRequest('callerSignal', null as unknown as AbortSignal);
+  app.decorateRequest<Principal | null>('principal', null);
   app.addHook('onRequest', function attachRequestContext(request, reply, done) {
     request.record = createRequestRecord(request.id);
+    request.principal = anonymous;
     const controller = new AbortController();
     request.callerSignal = controller.signal;
     const response = reply.raw;

@@ -80,6 +80,45 @@ describe('llm-proxy CLI', () => {
     assert.match(badEnv.stderr, /^llm-proxy: OPENAI_BASE_URL: must be an http\(s\) URL\n$/);
   });
 
+  it('keys create, list and revoke work on the configured store, showing the secret only at creation', () => {
+    const database = `sqlite:${join(mkdtempSync(join(tmpdir(), 'llm-proxy-keys-')), 'keys.sqlite')}`;
+    const created = run(
+      [
+        'keys',
+        'create',
+        '--name',
+        'ci',
+        '--rpm',
+        '60',
+        '--models',
+        'openai/*,fast',
+        '--budget',
+        '5',
+        '--period',
+        'daily',
+      ],
+      { DATABASE_URL: database },
+    );
+    assert.equal(created.status, 0, created.stderr);
+    const key = JSON.parse(created.stdout) as {
+      id: string;
+      key: string;
+      rpm_limit: number;
+      models: string[];
+      budget_period: string;
+    };
+    assert.match(key.key, /^sk-llmp-/);
+    assert.deepEqual([key.rpm_limit, key.models, key.budget_period], [60, ['openai/*', 'fast'], 'daily']);
+    const listed = run(['keys', 'list'], { DATABASE_URL: database });
+    assert.equal(listed.status, 0);
+    assert.equal(listed.stdout.includes(key.key), false, 'list never shows a secret');
+    assert.ok(listed.stdout.includes(key.id));
+    const revoked = run(['keys', 'revoke', key.id], { DATABASE_URL: database });
+    assert.match((JSON.parse(revoked.stdout) as { revoked_at: string }).revoked_at, /^\d{4}-/);
+    assert.equal(run(['keys', 'create'], { DATABASE_URL: database }).status, 1);
+    assert.equal(run(['keys', 'nonsense']).status, 2);
+  });
+
   it('`npm start -- --port N` serves /chat with the mock provider, and SIGTERM exits 0', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn('npm', ['start', '--silent', '--', '--port', String(port)], {

@@ -25,7 +25,13 @@ export async function startTestGateway(
     configFile = join(mkdtempSync(join(tmpdir(), 'llm-proxy-test-')), 'config.yaml');
     writeFileSync(configFile, options.yaml);
   }
-  const config = loadConfig({ env: options.env ?? {}, configFile, host: '127.0.0.1', port: 0 });
+  // An in-memory store unless a test asks for another: tests never leave files behind.
+  const config = loadConfig({
+    env: { DATABASE_URL: 'sqlite::memory:', ...options.env },
+    configFile,
+    host: '127.0.0.1',
+    port: 0,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

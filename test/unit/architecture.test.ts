@@ -25,10 +25,13 @@ const allowed: Record<string, string[]> = {
   config: ['config', 'providers', 'formats', 'errors'],
   logging: ['logging', 'config'],
   gateway: ['gateway', 'config', 'providers', 'formats', 'errors'],
-  http: ['http', 'gateway', 'config', 'providers', 'formats', 'errors'],
+  store: ['store'],
+  governance: ['governance', 'gateway', 'store', 'state', 'config', 'providers', 'formats', 'errors'],
+  http: ['http', 'governance', 'gateway', 'store', 'config', 'providers', 'formats', 'errors'],
   state: ['state', 'gateway', 'config', 'errors'],
-  'start-gateway.ts': ['config', 'gateway', 'http', 'state'],
-  cli: ['cli', 'config', 'logging', 'providers', 'start-gateway.ts'],
+  'start-gateway.ts': ['config', 'gateway', 'http', 'state', 'start-governance.ts'],
+  'start-governance.ts': ['config', 'gateway', 'governance', 'state', 'store'],
+  cli: ['cli', 'config', 'logging', 'providers', 'governance', 'store', 'state', 'errors', 'start-gateway.ts'],
 };
 
 /** Provider folders that others may build on; every other provider folder stands alone. */

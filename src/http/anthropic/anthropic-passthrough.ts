@@ -10,6 +10,7 @@ import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 import { encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
 
@@ -43,16 +44,13 @@ export function buildAnthropicPassthroughBody(
   return forwarded;
 }
 
-/** Reads usage from a non-streaming Anthropic body the gateway has already sent on. */
+/** Reads usage and the stop reason of a non-streaming Anthropic body, without parsing all of it. */
 export function recordAnthropicResponseUsage(body: Buffer, record: RequestRecord): void {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    if (!isObject(value)) return;
-    if (isObject(value['usage'])) record.usage = convertAnthropicUsage(numericFields(value['usage']));
-    if (typeof value['stop_reason'] === 'string') record.finishReason = mapAnthropicStopReason(value['stop_reason']);
-  } catch {
-    // Sent on as the upstream gave it; usage is simply unknown.
-  }
+  const text = body.toString('utf8');
+  const usage = readTrailingObject(text, 'usage');
+  if (usage !== undefined) record.usage = convertAnthropicUsage(numericFields(usage));
+  const stopReason = readTrailingString(text, 'stop_reason');
+  if (stopReason !== undefined) record.finishReason = mapAnthropicStopReason(stopReason);
 }
 
 /**

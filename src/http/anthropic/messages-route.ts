@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { estimateInputTokens } from '../../formats/internal/estimate-input-tokens.ts';
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
-import { setGatewayHeaders } from '../gateway-headers.ts';
+import type { Governance } from '../../governance/governance.ts';
+import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
+import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
@@ -24,11 +26,11 @@ import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-reques
  * providers get the body with only `model` rewritten (and the caller's `anthropic-version` and
  * `anthropic-beta`); others go through the canonical format.
  */
-export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway): void {
+export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/messages',
     {
-      config: { errorShape: 'anthropic' },
+      config: { errorShape: 'anthropic', governed: true },
       schema: {
         summary: 'Anthropic Messages, streaming or not, to any configured provider.',
         tags: ['anthropic'],
@@ -42,6 +44,10 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway): v
       const stream = body['stream'] === true;
       record.model = body.model;
       record.stream = stream;
+      await admitRequest(governance, request, reply, {
+        model: body.model,
+        maxOutputTokens: outputLimitOf(body, ['max_tokens']),
+      });
       let estimatedInputTokens = 0;
       const outcome = await gateway.dispatchChat({
         surface: 'anthropic-messages',
@@ -64,6 +70,7 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway): v
         model: body.model,
         estimatedInputTokens,
         signal: request.callerSignal,
+        governance,
       });
     },
   );
@@ -72,7 +79,13 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway): v
 function sendOutcome(
   reply: FastifyReply,
   outcome: ChatOutcome,
-  options: { record: RequestRecord; model: string; estimatedInputTokens: number; signal: AbortSignal },
+  options: {
+    record: RequestRecord;
+    model: string;
+    estimatedInputTokens: number;
+    signal: AbortSignal;
+    governance: Governance;
+  },
 ): FastifyReply {
   const { record } = options;
   switch (outcome.kind) {
@@ -85,12 +98,13 @@ function sendOutcome(
       return sendEventStream(reply, events, record);
     }
     case 'forwarded':
-      reply.type('application/json').send(outcome.response.body);
       recordAnthropicResponseUsage(outcome.response.body, record);
-      return reply;
+      priceResponse(reply, record, options.governance);
+      return reply.type('application/json').send(outcome.response.body);
     case 'response':
       record.usage = outcome.response.usage;
       record.finishReason = outcome.response.finishReason;
+      priceResponse(reply, record, options.governance);
       return reply
         .type('application/json')
         .send(JSON.stringify(encodeAnthropicMessage(outcome.response, record.warnings)));

@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway/gateway.ts';
-import { setGatewayHeaders } from '../gateway-headers.ts';
+import type { Governance } from '../../governance/governance.ts';
+import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
+import { admitRequest } from '../governance/admit-request.ts';
 import { type ChatBody, ChatBodySchema, ChatReplySchema, SimpleErrorSchema } from './chat-schemas.ts';
 
 /** The seed's prompt is short text; a megabyte is generous. */
 const chatBodyLimit = 1024 * 1024;
 
 /** `POST /chat {provider, model, prompt}` → `{provider, model, response}`, the seed's contract. */
-export function registerChatRoute(app: FastifyInstance, gateway: Gateway): void {
+export function registerChatRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
   app.post<{ Body: ChatBody }>(
     '/chat',
     {
       bodyLimit: chatBodyLimit,
-      config: { errorShape: 'simple' },
+      config: { errorShape: 'simple', governed: true },
       schema: {
         summary: 'Send one prompt to a provider and get the text back (the original contract).',
         tags: ['simple'],
@@ -24,6 +26,12 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway): void 
       const { provider, model, prompt } = request.body;
       const { record } = request;
       record.model = model;
+      // An unknown or unconfigured provider is reported as such before any limit is looked at.
+      gateway.models.resolveExplicit(provider, model);
+      await admitRequest(governance, request, reply, {
+        model: `${provider.toLowerCase()}/${model}`,
+        maxOutputTokens: undefined,
+      });
       const outcome = await gateway.dispatchChat({
         surface: 'simple',
         target: { provider, model },
@@ -41,6 +49,7 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway): void 
       record.usage = response.usage;
       record.finishReason = response.finishReason;
       setGatewayHeaders(reply, record);
+      priceResponse(reply, record, governance);
       const text = response.content
         .filter((part) => part.type === 'text')
         .map((part) => part.text)

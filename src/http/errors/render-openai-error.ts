@@ -3,6 +3,7 @@ import type { GatewayError } from '../../errors/gateway-error.ts';
 /** OpenAI's `type` for a status, as its API and SDK use them. */
 function openAIErrorType(status: number): string {
   if (status === 401) return 'authentication_error';
+  if (status === 402) return 'billing_error';
   if (status === 403) return 'permission_error';
   if (status === 429) return 'rate_limit_error';
   if (status >= 500) return 'server_error';

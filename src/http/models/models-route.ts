@@ -51,6 +51,7 @@ export function registerModelsRoutes(app: FastifyInstance, gateway: Gateway): vo
   app.get(
     '/v1/models',
     {
+      config: { governed: true },
       schema: {
         summary: 'List configured aliases and known models.',
         tags: ['openai', 'anthropic'],
@@ -72,7 +73,10 @@ export function registerModelsRoutes(app: FastifyInstance, gateway: Gateway): vo
   );
   app.get<{ Params: { '*': string } }>(
     '/v1/models/*',
-    { schema: { summary: 'One model of the list.', tags: ['openai', 'anthropic'], response: { 200: ModelSchema } } },
+    {
+      config: { governed: true },
+      schema: { summary: 'One model of the list.', tags: ['openai', 'anthropic'], response: { 200: ModelSchema } },
+    },
     function model(request, reply) {
       const id = request.params['*'];
       const found = listModels(gateway).find((item) => item.id === id);

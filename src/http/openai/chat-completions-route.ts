@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
-import { setGatewayHeaders } from '../gateway-headers.ts';
+import type { Governance } from '../../governance/governance.ts';
+import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
+import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
@@ -22,11 +24,11 @@ import { parseOpenAIChatRequest } from './parse-openai-chat-request.ts';
  * caller's body with only `model` rewritten and their answer relayed as it comes; other providers
  * go through the canonical format.
  */
-export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gateway): void {
+export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/chat/completions',
     {
-      config: { errorShape: 'openai' },
+      config: { errorShape: 'openai', governed: true },
       schema: {
         summary: 'OpenAI Chat Completions, streaming or not, to any configured provider.',
         tags: ['openai'],
@@ -41,6 +43,10 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
       const includeUsage = stream && callerWantsStreamUsage(body);
       record.model = body.model;
       record.stream = stream;
+      await admitRequest(governance, request, reply, {
+        model: body.model,
+        maxOutputTokens: outputLimitOf(body, ['max_completion_tokens', 'max_tokens']),
+      });
       const outcome = await gateway.dispatchChat({
         surface: 'openai-chat',
         target: { model: body.model },
@@ -53,7 +59,13 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
         passthroughGate: openAIPassthroughGate(body.model),
       });
       setGatewayHeaders(reply, record);
-      return sendOutcome(reply, outcome, { record, includeUsage, model: body.model, signal: request.callerSignal });
+      return sendOutcome(reply, outcome, {
+        record,
+        includeUsage,
+        model: body.model,
+        signal: request.callerSignal,
+        governance,
+      });
     },
   );
 }
@@ -61,7 +73,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
 function sendOutcome(
   reply: FastifyReply,
   outcome: ChatOutcome,
-  options: { record: RequestRecord; includeUsage: boolean; model: string; signal: AbortSignal },
+  options: { record: RequestRecord; includeUsage: boolean; model: string; signal: AbortSignal; governance: Governance },
 ): FastifyReply {
   const { record } = options;
   switch (outcome.kind) {
@@ -75,13 +87,13 @@ function sendOutcome(
       return sendEventStream(reply, events, record);
     }
     case 'forwarded':
-      reply.type('application/json').send(outcome.response.body);
-      // Usage is read after the bytes are on their way, never before.
       recordOpenAIResponseUsage(outcome.response.body, record);
-      return reply;
+      priceResponse(reply, record, options.governance);
+      return reply.type('application/json').send(outcome.response.body);
     case 'response':
       record.usage = outcome.response.usage;
       record.finishReason = outcome.response.finishReason;
+      priceResponse(reply, record, options.governance);
       return reply.type('application/json').send(JSON.stringify(encodeOpenAIChatResponse(outcome.response)));
     case 'stream': {
       const encoder = new OpenAIChatStreamEncoder({ model: options.model, includeUsage: options.includeUsage });

@@ -2,16 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
-import { setGatewayHeaders } from '../gateway-headers.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import type { Governance } from '../../governance/governance.ts';
+import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
+import { admitRequest } from '../governance/admit-request.ts';
+import type { JsonObject } from '../shared/json-reader.ts';
+import { readTrailingObject } from '../shared/read-trailing-object.ts';
 import { OpenAIErrorSchema } from './openai-schemas.ts';
 
 /** `POST /v1/embeddings`: passed through to OpenAI-format providers, usage read on the way back. */
-export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway): void {
+export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/embeddings',
     {
-      config: { errorShape: 'openai' },
+      config: { errorShape: 'openai', governed: true },
       schema: {
         summary: 'OpenAI Embeddings, for OpenAI-format providers.',
         tags: ['openai'],
@@ -25,6 +28,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway):
     async function embeddings(request, reply) {
       const { record } = request;
       record.model = request.body.model;
+      await admitRequest(governance, request, reply, { model: request.body.model, maxOutputTokens: 0 });
       const response = await gateway.forward({
         surface: 'openai-chat',
         operation: 'embeddings',
@@ -36,14 +40,9 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway):
       });
       if (response.kind !== 'buffered') throw new Error('embeddings never stream');
       setGatewayHeaders(reply, record);
-      reply.type('application/json').send(response.body);
-      try {
-        const value: unknown = JSON.parse(response.body.toString('utf8'));
-        if (isObject(value)) record.usage = readOpenAIUsage(value['usage']);
-      } catch {
-        // Sent on as the upstream gave it; usage unknown.
-      }
-      return reply;
+      record.usage = readOpenAIUsage(readTrailingObject(response.body.toString('utf8'), 'usage'));
+      priceResponse(reply, record, governance);
+      return reply.type('application/json').send(response.body);
     },
   );
 }

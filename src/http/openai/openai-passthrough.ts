@@ -10,6 +10,7 @@ import { extractOpenAIError } from '../../providers/openai-compatible/openai-err
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 import { encodeOpenAIStreamError } from './encode-openai-chat-stream.ts';
 
@@ -52,19 +53,12 @@ export function buildOpenAIPassthroughBody(
   return forwarded;
 }
 
-/** Reads usage from a non-streaming OpenAI body the gateway has already sent on. */
+/** Reads usage and the finish reason of a non-streaming OpenAI body, without parsing all of it. */
 export function recordOpenAIResponseUsage(body: Buffer, record: RequestRecord): void {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    if (!isObject(value)) return;
-    record.usage = readOpenAIUsage(value['usage']) ?? record.usage;
-    const [choice] = Array.isArray(value['choices']) ? value['choices'] : [];
-    if (isObject(choice) && typeof choice['finish_reason'] === 'string') {
-      record.finishReason = mapOpenAIFinishReason(choice['finish_reason']);
-    }
-  } catch {
-    // The body went to the caller as the upstream sent it; usage is simply unknown.
-  }
+  const text = body.toString('utf8');
+  record.usage = readOpenAIUsage(readTrailingObject(text, 'usage')) ?? record.usage;
+  const finishReason = readTrailingString(text, 'finish_reason');
+  if (finishReason !== undefined) record.finishReason = mapOpenAIFinishReason(finishReason);
 }
 
 /**

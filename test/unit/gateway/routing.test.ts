@@ -26,6 +26,8 @@ function group(strategy: RoutingStrategy, weights: number[] = [1, 1, 1]): ModelG
     retries: 2,
     fallbacks: [],
     contextWindowFallbacks: [],
+    rpmLimit: null,
+    tpmLimit: null,
     targets: weights.map((weight, index) =>
       routeTarget({
         provider: 'p',

@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Governance } from '../../governance/governance.ts';
+
+/**
+ * Admits a governed request against its key's limits before any upstream call, and puts the
+ * `x-ratelimit-*` headers on the reply. Input tokens are estimated from the body's size (four bytes a
+ * token): cheap, and reconciled with the real count once the response is in.
+ */
+export async function admitRequest(
+  governance: Governance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { model: string; maxOutputTokens: number | undefined },
+): Promise<void> {
+  const length = Number(request.headers['content-length']);
+  const bytes = Number.isFinite(length) && length > 0 ? length : JSON.stringify(request.body ?? '').length;
+  const headers = await governance.admit({
+    principal: request.principal,
+    model: options.model,
+    inputTokens: Math.ceil(bytes / 4),
+    maxOutputTokens: options.maxOutputTokens,
+    record: request.record,
+  });
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+}
+
+/** The largest integer among the named fields of a body, for the request's output limit. */
+export function outputLimitOf(body: Record<string, unknown>, fields: readonly string[]): number | undefined {
+  for (const field of fields) {
+    const value = body[field];
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  }
+  return undefined;
+}

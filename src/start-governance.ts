@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/gateway-config.ts';
+import type { Gateway } from './gateway/gateway.ts';
+import { Authenticator } from './governance/authenticator.ts';
+import { Governance } from './governance/governance.ts';
+import { KeyAdmin } from './governance/key-admin.ts';
+import type { Limiter } from './governance/limits/limiter.ts';
+import { MemoryLimiter } from './governance/limits/memory-limiter.ts';
+import { RedisLimiter } from './governance/limits/redis-limiter.ts';
+import { PriceTable } from './governance/pricing/price-table.ts';
+import { UsageRecorder } from './governance/usage-recorder.ts';
+import { connectRedis } from './state/redis-client.ts';
+import { RedisKeyInvalidation } from './state/redis-key-invalidation.ts';
+import { openStore } from './store/open-store.ts';
+import type { GovernanceStore } from './store/store-records.ts';
+
+export interface GovernanceStack {
+  governance: Governance;
+  keyAdmin: KeyAdmin | undefined;
+  store: GovernanceStore | undefined;
+  recorder: UsageRecorder | undefined;
+  /** Writes the queued usage rows and closes connections: part of a graceful shutdown. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds governance from config: the store (when keys or usage records need one), limits in memory or
+ * in Redis, the key cache with Redis invalidation, the price table and the usage recorder.
+ */
+export async function startGovernance(
+  config: GatewayConfig,
+  gateway: Gateway,
+  logger: Logger,
+): Promise<GovernanceStack> {
+  const settings = config.governance;
+  const needsStore = settings.masterKey !== undefined || settings.usageRecords;
+  const store = needsStore ? await openStore(settings.databaseUrl) : undefined;
+  const onError = (error: unknown, context = 'governance'): void => {
+    logger.warn({ err: error }, `${context} failed`);
+  };
+  const loadSpend = (keyId: string, since: number): Promise<number> =>
+    store?.spendSince(keyId, since) ?? Promise.resolve(0);
+  const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, { name: 'limits' });
+  redis?.on('error', (error: unknown) => onError(error, 'redis (limits)'));
+  const limiter: Limiter = redis === undefined ? new MemoryLimiter(loadSpend) : new RedisLimiter(redis, loadSpend);
+  const authenticator = new Authenticator({ masterKey: settings.masterKey, store, cacheTtlMs: settings.keyCacheTtlMs });
+  const invalidation =
+    config.redisUrl === undefined
+      ? undefined
+      : await RedisKeyInvalidation.connect(
+          config.redisUrl,
+          (keyHash) => authenticator.invalidate(keyHash),
+          (error) => onError(error, 'redis (key invalidation)'),
+        );
+  const recorder =
+    store !== undefined && settings.usageRecords
+      ? new UsageRecorder({
+          store,
+          queueSize: settings.usageQueueSize,
+          batchSize: settings.usageBatchSize,
+          flushIntervalMs: settings.usageFlushIntervalMs,
+          onError: (error) => onError(error, 'writing usage rows'),
+        })
+      : undefined;
+  const governance = new Governance({
+    authenticator,
+    limiter,
+    prices: new PriceTable(config.pricing),
+    recorder,
+    models: gateway.models,
+    providers: gateway.providers,
+    defaultOutputTokens: settings.defaultOutputTokens,
+    onError,
+  });
+  const keyAdmin =
+    store === undefined
+      ? undefined
+      : new KeyAdmin(store, (keyHash) => {
+          authenticator.invalidate(keyHash);
+          invalidation?.publish(keyHash);
+        });
+  if (settings.masterKey === undefined) {
+    logger.warn(
+      '!!! LLM_PROXY_MASTER_KEY is not set: every API route is OPEN to anyone who can reach this port, and the admin API is off. Set it before exposing the gateway. !!!',
+    );
+  }
+  return {
+    governance,
+    keyAdmin,
+    store,
+    recorder,
+    async close() {
+      await recorder?.close();
+      await limiter.close();
+      await invalidation?.close();
+      await redis?.quit().catch(() => undefined);
+      await store?.close();
+    },
+  };
+}
