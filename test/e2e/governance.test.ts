@@ -212,7 +212,9 @@ describe('governance (SQLite)', () => {
       answers.map((answer) => answer.status),
       [200, 200, 429],
     );
-    assert.match(String((answers[2]?.json['error'] as Json)['message']), /shared-limit/);
+    const refused = answers[2];
+    assert.ok(refused !== undefined);
+    assert.match(String((refused.json['error'] as Json)['message']), /shared-limit/);
   });
 
   it('TPM: a request whose reservation does not fit is a 429 naming the reason', async () => {
