@@ -5,7 +5,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config/config-error.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../logging/create-logger.ts';
+import { createLogger, flushLogger } from '../logging/create-logger.ts';
 import { findProviderDefinition } from '../providers/registry.ts';
 import { startGateway } from '../start-gateway.ts';
 import { keysUsage, runKeysCommand } from './keys-command.ts';
@@ -132,10 +132,10 @@ async function serve(config: GatewayConfig): Promise<number> {
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'shutting down');
       running.close().then(
-        () => resolve(0),
+        () => flushLogger(logger).then(() => resolve(0)),
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed');
-          resolve(1);
+          void flushLogger(logger).then(() => resolve(1));
         },
       );
     };

@@ -149,7 +149,29 @@ export class Gateway {
     const { target, resolved, release } = attempt;
     const { provider } = resolved;
     const warnings: Warning[] = [];
-    // Each attempt has its own controller: a first-byte timeout ends this attempt, not the request.
+    const passthrough =
+      call.toPassthrough !== undefined && provider.wireFormat === call.surface && provider.forward !== undefined;
+    call.record.passthrough = passthrough;
+    if (!call.stream) {
+      const context = this.#context(call, warnings, target);
+      try {
+        let outcome: ChatOutcome;
+        if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
+          const body = withParams(call.toPassthrough(resolved, warnings), target.params);
+          const response = await provider.forward({ operation: 'chat', body, stream: false }, context);
+          if (response.kind !== 'buffered') throw new Error('a non-streaming forward answered with a stream');
+          outcome = { kind: 'forwarded', response };
+        } else {
+          const request = capOutputTokens(call.toCanonical(resolved, warnings), resolved, warnings);
+          outcome = { kind: 'response', response: await provider.chat(request, context) };
+        }
+        call.record.warnings = warnings;
+        return outcome;
+      } finally {
+        release();
+      }
+    }
+    // A stream's attempt has its own controller: a first-byte timeout ends this attempt, not the request.
     const controller = new AbortController();
     const onCallerGone = (): void => controller.abort(call.signal.reason);
     if (call.signal.aborted) onCallerGone();
@@ -167,31 +189,20 @@ export class Gateway {
       onEnd: end,
     };
     try {
-      const passthrough =
-        call.toPassthrough !== undefined && provider.wireFormat === call.surface && provider.forward !== undefined;
-      call.record.passthrough = passthrough;
       let outcome: ChatOutcome;
       if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
-        const body = { ...call.toPassthrough(resolved, warnings), ...target.params };
-        const response = await provider.forward({ operation: 'chat', body, stream: call.stream }, context);
-        if (response.kind === 'buffered') {
-          end();
-          outcome = { kind: 'forwarded', response };
-        } else {
-          const gate = call.passthroughGate ?? { isPreamble: () => false, errorOf: () => undefined };
-          const events = await awaitFirstContent(readSseEvents(response.body), { ...firstByte, gate });
-          outcome = { kind: 'forwarded-stream', events };
-        }
+        const body = withParams(call.toPassthrough(resolved, warnings), target.params);
+        const response = await provider.forward({ operation: 'chat', body, stream: true }, context);
+        if (response.kind !== 'stream') throw new Error('a streaming forward answered with a buffered body');
+        const gate = call.passthroughGate ?? { isPreamble: () => false, errorOf: () => undefined };
+        outcome = {
+          kind: 'forwarded-stream',
+          events: await awaitFirstContent(readSseEvents(response.body), { ...firstByte, gate }),
+        };
       } else {
         const request = capOutputTokens(call.toCanonical(resolved, warnings), resolved, warnings);
-        if (call.stream) {
-          const parts = await provider.streamChat(request, context);
-          outcome = { kind: 'stream', parts: await awaitFirstContent(parts, { ...firstByte, gate: canonicalGate }) };
-        } else {
-          const response = await provider.chat(request, context);
-          end();
-          outcome = { kind: 'response', response };
-        }
+        const parts = await provider.streamChat(request, context);
+        outcome = { kind: 'stream', parts: await awaitFirstContent(parts, { ...firstByte, gate: canonicalGate }) };
       }
       call.record.warnings = warnings;
       return outcome;
@@ -215,6 +226,14 @@ export class Gateway {
       extraBody: target.params,
     };
   }
+}
+
+/** A target's extra params over the forwarded body (which is already the surface's own copy). */
+function withParams(
+  body: Record<string, unknown>,
+  params: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
+  return params === undefined ? body : Object.assign(body, params);
 }
 
 /** Applies a target's `max_output_tokens`: larger requests are lowered to it, and say so. */

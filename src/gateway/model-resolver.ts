@@ -21,6 +21,8 @@ export class ModelResolver {
   readonly #groups: ReadonlyMap<string, ModelGroup>;
   readonly #providers: ProviderDirectory;
   readonly #routing: RoutingPolicy;
+  /** Groups made for `provider/model` and bare names, kept: each name is resolved twice per request. */
+  readonly #adHoc = new Map<string, ModelGroup>();
 
   constructor(groups: readonly ModelGroupConfig[], providers: ProviderDirectory, routing: RoutingPolicy) {
     this.#groups = new Map(groups.map((group) => [group.name, { ...group, targets: group.targets.map(routeTarget) }]));
@@ -61,7 +63,9 @@ export class ModelResolver {
   }
 
   #single(name: string, provider: string, model: string): ModelGroup {
-    return {
+    const cached = this.#adHoc.get(name);
+    if (cached !== undefined) return cached;
+    const group: ModelGroup = {
       name,
       targets: [
         routeTarget({ provider, model, weight: 1, maxOutputTokens: undefined, timeouts: undefined, params: undefined }),
@@ -73,5 +77,9 @@ export class ModelResolver {
       rpmLimit: null,
       tpmLimit: null,
     };
+    // Bounded: names come from callers.
+    if (this.#adHoc.size >= 10_000) this.#adHoc.clear();
+    this.#adHoc.set(name, group);
+    return group;
   }
 }

@@ -46,6 +46,8 @@ export class Governance {
   readonly #options: GovernanceOptions;
   readonly #reservations = new WeakMap<RequestRecord, Reservation[]>();
   readonly #unpriced = new Set<string>();
+  /** Prices by `instance/model`, unknown ones included: the table does not change while running. */
+  readonly #priceCache = new Map<string, Price | undefined>();
 
   constructor(options: GovernanceOptions) {
     this.authenticator = options.authenticator;
@@ -124,6 +126,11 @@ export class Governance {
     return headers;
   }
 
+  /** Whether `finish` has anything to do for this request: a usage row to write or a reservation to settle. */
+  tracks(record: RequestRecord): boolean {
+    return this.#options.recorder !== undefined || this.#reservations.has(record);
+  }
+
   /** The call's cost in USD from its usage and its serving model's price; undefined when either is unknown. */
   costOf(record: RequestRecord): number | undefined {
     if (record.usage === undefined || record.provider === undefined || record.upstreamModel === undefined)
@@ -193,8 +200,11 @@ export class Governance {
   }
 
   #price(instance: string, model: string): Price | undefined {
+    const key = `${instance}/${model}`;
+    if (this.#priceCache.has(key)) return this.#priceCache.get(key);
     const type = this.#options.providers.settings(instance)?.type ?? instance;
     const price = this.#options.prices.lookup(instance, type, model);
+    if (this.#priceCache.size < 10_000) this.#priceCache.set(key, price);
     if (price === undefined && !this.#unpriced.has(`${instance}/${model}`)) {
       this.#unpriced.add(`${instance}/${model}`);
       this.#options.onError(

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 
+/** Levels at which the request line is written; above them the line is not even built. */
+const infoLevels = new Set(['info', 'debug', 'trace']);
+
 /**
  * One JSON line per request, written after the response has gone: request id, route, status, latency,
  * provider and model, tokens, warnings. Never keys, never prompts.
  */
 export function registerRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', function logRequest(request, reply, done) {
+    if (!infoLevels.has(request.log.level)) return done();
     const { record } = request;
     const usage = record.usage;
     request.log.info(

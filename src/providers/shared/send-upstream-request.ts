@@ -137,19 +137,27 @@ async function readUpstreamError(response: Dispatcher.ResponseData, request: Ups
   } catch {
     // An error body that breaks off still leaves us the status code.
   }
+  return upstreamErrorFromBody({ statusCode: response.statusCode, headers: response.headers, text }, request);
+}
+
+/** The typed error for a non-2xx upstream answer, from its (bounded) body and headers. */
+export function upstreamErrorFromBody(
+  answer: { statusCode: number; headers: IncomingHttpHeaders; text: string },
+  request: Pick<UpstreamRequest, 'provider' | 'secrets' | 'extractError'>,
+): UpstreamError {
   let details: UpstreamErrorDetails = { message: undefined, type: undefined };
   try {
-    details = request.extractError(JSON.parse(text));
+    details = request.extractError(JSON.parse(answer.text.slice(0, maxErrorBodyBytes)));
   } catch {
     // Not JSON (an HTML page from a load balancer, say): the status alone tells the story.
   }
   const message = details.message === undefined ? undefined : redactSecrets(details.message, request.secrets);
   return new UpstreamError({
     provider: request.provider,
-    upstreamStatus: response.statusCode,
+    upstreamStatus: answer.statusCode,
     upstreamMessage: message,
     upstreamType: details.type,
-    headers: retryHeaders(response.headers),
+    headers: retryHeaders(answer.headers),
   });
 }
 

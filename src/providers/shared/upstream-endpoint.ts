@@ -1,15 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { ProviderSettings } from '../provider-definition.ts';
-import { deadlineSignal } from './abort-reasons.ts';
+import { BodyTooLarge, type BufferedAnswer, dispatchBuffered } from './dispatch-buffered.ts';
 import { invalidResponse } from './parse-upstream-json.ts';
-import { readBodyBytes } from './read-body.ts';
+import { maxResponseBytes, readBodyBytes } from './read-body.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import {
   sendUpstreamRequest,
   toUpstreamFailure,
   type UpstreamErrorDetails,
   type UpstreamResponse,
+  upstreamErrorFromBody,
 } from './send-upstream-request.ts';
 import type { UpstreamPools } from './upstream-pools.ts';
 import type { UpstreamTimeouts } from './upstream-timeouts.ts';
@@ -64,16 +65,32 @@ export class UpstreamEndpoint {
   /** A non-streaming call: headers within the first-byte timeout, the whole body within the total. */
   async postBuffered(call: EndpointCall): Promise<BufferedUpstreamResponse> {
     const { firstByteMs, totalMs } = this.#timeouts(call);
-    const deadline = deadlineSignal(call.signal, totalMs);
+    let answer: BufferedAnswer;
     try {
-      const response = await this.#send(call, deadline.signal, Math.min(firstByteMs, totalMs), totalMs);
-      const body = await readBodyBytes(response.body, { provider: this.#provider });
-      return { statusCode: response.statusCode, headers: response.headers, body };
+      answer = await dispatchBuffered(this.#dispatcher, {
+        path: this.#basePath + call.path,
+        headers: call.headers === undefined ? this.#headers : { ...this.#headers, ...call.headers },
+        body: call.body,
+        signal: call.signal,
+        headersTimeoutMs: Math.min(firstByteMs, totalMs),
+        totalTimeoutMs: totalMs,
+        maxBytes: maxResponseBytes,
+      });
     } catch (error) {
-      throw toUpstreamFailure(error, this.#provider, deadline.signal);
-    } finally {
-      deadline.clear();
+      if (error instanceof BodyTooLarge) throw invalidResponse(this.#provider, error.message);
+      throw toUpstreamFailure(error, this.#provider, call.signal);
     }
+    if (answer.statusCode < 200 || answer.statusCode >= 300) {
+      throw upstreamErrorFromBody(
+        { statusCode: answer.statusCode, headers: answer.headers, text: answer.body.toString('utf8') },
+        {
+          provider: this.#provider,
+          secrets: this.#secrets,
+          extractError: this.#extractError,
+        },
+      );
+    }
+    return answer;
   }
 
   /**
