@@ -25,6 +25,8 @@ export async function startGateway(options: {
   config: GatewayConfig;
   logger: Logger;
   version: string;
+  /** Bind with SO_REUSEPORT (Linux), so that several worker processes share the port. */
+  reusePort?: boolean;
 }): Promise<RunningGateway> {
   const { config, logger, version } = options;
   const gateway = new Gateway(config);
@@ -44,7 +46,10 @@ export async function startGateway(options: {
     keyAdmin: stack.keyAdmin,
     store: stack.store,
   });
-  await app.listen({ host: config.server.host, port: config.server.port });
+  // Fastify passes the options on to net.Server#listen, whose `reusePort` its types do not list yet.
+  // `exclusive` makes a cluster worker bind its own socket instead of asking the primary for one.
+  const listenOptions = { host: config.server.host, port: config.server.port, reusePort: options.reusePort === true };
+  await app.listen(options.reusePort === true ? { ...listenOptions, exclusive: true } : listenOptions);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -9,11 +10,12 @@ import { createLogger, flushLogger } from '../logging/create-logger.ts';
 import { findProviderDefinition } from '../providers/registry.ts';
 import { startGateway } from '../start-gateway.ts';
 import { keysUsage, runKeysCommand } from './keys-command.ts';
+import { checkWorkerState, parseWorkers, runWorkerPool, workerListeningMessage, workerPortEnv } from './worker-pool.ts';
 
 const usage = `llm-proxy ${packageJson.version} — a self-hosted LLM gateway
 
 Usage:
-  llm-proxy serve [--port 4000] [--host 127.0.0.1] [--config FILE]
+  llm-proxy serve [--port 4000] [--host 127.0.0.1] [--config FILE] [--workers N|auto]
   llm-proxy keys create|list|revoke …   (llm-proxy keys --help)
   llm-proxy --help | --version
 
@@ -21,6 +23,8 @@ Options:
   --port N       Port to listen on (env PORT; default 4000)
   --host H       Address to bind (env HOST; default 127.0.0.1)
   --config FILE  YAML configuration file (env LLM_PROXY_CONFIG)
+  --workers N    Worker processes sharing the port, or 'auto' for one per CPU (default 1);
+                 more than one needs REDIS_URL when keys or group limits are configured
   -h, --help     Show this help
   -v, --version  Show the version
 
@@ -53,19 +57,30 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: GatewayConfig;
+  let workers = 1;
   try {
+    const workerPort = cluster.isWorker ? process.env[workerPortEnv] : undefined;
+    const port = workerPort ?? values.port;
     config = loadConfig({
       env: process.env,
       configFile: values.config,
       host: values.host,
-      port: values.port === undefined ? undefined : parsePort(values.port),
+      port: port === undefined ? undefined : parsePort(port),
     });
+    if (cluster.isPrimary && values.workers !== undefined) workers = parseWorkers(values.workers);
+    checkWorkerState(config, workers);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`llm-proxy: ${error.message}`);
       return 1;
     }
     throw error;
+  }
+  if (workers > 1) {
+    const logger = createLogger(config.server.logLevel);
+    const code = await runWorkerPool({ workers, host: config.server.host, port: config.server.port, logger });
+    await flushLogger(logger);
+    return code;
   }
   return serve(config);
 }
@@ -100,6 +115,7 @@ function parse(argv: string[]) {
       port: { type: 'string' },
       host: { type: 'string' },
       config: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -114,7 +130,9 @@ function parsePort(value: string): number {
 
 async function serve(config: GatewayConfig): Promise<number> {
   const logger = createLogger(config.server.logLevel);
-  const running = await startGateway({ config, logger, version: packageJson.version });
+  // A worker binds the port with SO_REUSEPORT next to its siblings, and tells the primary once it listens.
+  const running = await startGateway({ config, logger, version: packageJson.version, reusePort: cluster.isWorker });
+  if (cluster.isWorker) process.send?.(workerListeningMessage);
   const providers = config.providers.map((settings) => {
     const keyEnv = findProviderDefinition(settings.type)?.apiKeyEnv;
     return { name: settings.name, configured: keyEnv === undefined || settings.apiKey !== undefined };
@@ -129,7 +147,12 @@ async function serve(config: GatewayConfig): Promise<number> {
     `llm-proxy ${packageJson.version} listening on ${running.url}`,
   );
   return new Promise((resolve) => {
+    let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
+      // A second signal (Ctrl-C reaches a worker and its primary, which passes SIGTERM on) must not
+      // kill the process with its default action halfway through the drain.
+      if (stopping) return;
+      stopping = true;
       logger.info({ signal }, 'shutting down');
       running.close().then(
         () => flushLogger(logger).then(() => resolve(0)),
@@ -139,19 +162,24 @@ async function serve(config: GatewayConfig): Promise<number> {
         },
       );
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }
 
 if (import.meta.main) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`llm-proxy: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
-    },
-  );
+  main(process.argv.slice(2))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        console.error(`llm-proxy: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 1;
+      },
+    )
+    .finally(() => {
+      // A worker's channel to its primary would keep the process alive after the drain.
+      if (cluster.isWorker && process.connected) process.disconnect();
+    });
 }

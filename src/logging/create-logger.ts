@@ -1,12 +1,16 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/gateway-config.ts';
 
-/** Lines gather up to this many bytes before one write; a timer writes a partial block. */
-const blockBytes = 8 * 1024;
+/**
+ * Lines gather up to this many bytes before one write; a timer writes a partial block. Kept under
+ * PIPE_BUF (4 KiB) with room for one more line, so that the blocks of several workers sharing a
+ * stdout pipe do not interleave mid-line.
+ */
+const blockBytes = 3 * 1024;
 const flushIntervalMs = 250;
 
 /**
- * The process logger: JSON lines on stdout. Lines are buffered into blocks of 8 KiB written with one
+ * The process logger: JSON lines on stdout. Lines are buffered into blocks of 3 KiB written with one
  * syscall each, and a 250 ms timer writes a partial block, so a quiet gateway's lines still appear at
  * once while a busy one does not pay a write per line (measured: 30% of throughput at info level).
  * `flushLogger` writes what is pending at shutdown. The gateway never passes keys or prompts to the
@@ -22,7 +26,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   return pino(
     {
       level,
-      base: { service: 'llm-proxy' },
+      base: { service: 'llm-proxy', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: [

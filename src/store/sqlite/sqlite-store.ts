@@ -43,7 +43,7 @@ export class SqliteStore implements GovernanceStore {
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
-    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.#db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     this.#db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
     );
@@ -58,6 +58,9 @@ export class SqliteStore implements GovernanceStore {
     for (const migration of sqliteMigrations) {
       if (applied.has(migration.version)) continue;
       this.#transaction(() => {
+        // Another process on the same file (a worker, a second gateway) may have applied it meanwhile:
+        // BEGIN IMMEDIATE holds the write lock, so this check and the migration are one step.
+        if (this.#all('SELECT 1 FROM schema_migrations WHERE version = ?', migration.version).length > 0) return;
         for (const statement of migration.statements) this.#db.exec(statement);
         this.#db
           .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
