@@ -40,7 +40,10 @@ export async function startGovernance(
   };
   const loadSpend = (keyId: string, since: number): Promise<number> =>
     store?.spendSince(keyId, since) ?? Promise.resolve(0);
-  const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, { name: 'limits' });
+  const redis =
+    config.redisUrl === undefined
+      ? undefined
+      : await connectRedis(config.redisUrl, { name: 'limits', autoPipelining: true });
   redis?.on('error', (error: unknown) => onError(error, 'redis (limits)'));
   const limiter: Limiter = redis === undefined ? new MemoryLimiter(loadSpend) : new RedisLimiter(redis, loadSpend);
   const authenticator = new Authenticator({ masterKey: settings.masterKey, store, cacheTtlMs: settings.keyCacheTtlMs });

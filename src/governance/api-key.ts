@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const keyPrefix = 'sk-llmp-';
 /** Characters of a key kept in clear (`sk-llmp-AbCd`), so people can tell keys apart. */
@@ -12,7 +12,12 @@ export function generateApiKey(): { key: string; hash: string; prefix: string } 
 
 /** SHA-256 hex of a key: what the store holds and lookups use. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
+}
+
+/** SHA-256 of a secret as bytes, for constant-time comparison (one-shot: no Hash object per call). */
+export function secretDigest(secret: string): Buffer {
+  return hash('sha256', secret, 'buffer');
 }
 
 /** A sortable, unguessable key id: creation time then randomness. */
@@ -22,7 +27,7 @@ export function newKeyId(now = Date.now()): string {
 
 /** Compares two secrets in constant time (their SHA-256 digests, so lengths never leak either). */
 export function secretsEqual(given: string, expected: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+  return timingSafeEqual(secretDigest(given), secretDigest(expected));
 }
 
 /** Compares two hex digests of equal length in constant time. */

@@ -1,8 +1,9 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { ApiKeyRecord, GovernanceStore } from '../store/store-records.ts';
-import { digestsEqual, hashApiKey, secretsEqual } from './api-key.ts';
+import { digestsEqual, secretDigest } from './api-key.ts';
 import type { Principal } from './principal.ts';
 
 /** How long an unknown key is remembered as unknown, so random keys cannot hammer the store. */
@@ -22,7 +23,8 @@ export function credentialOf(headers: IncomingHttpHeaders): string | undefined {
  * instances through Redis), and checked in constant time; revoked and expired keys are refused.
  */
 export class Authenticator {
-  readonly #masterKey: string | undefined;
+  /** SHA-256 of the master key, computed once; each credential is hashed once and compared to it. */
+  readonly #masterDigest: Buffer | undefined;
   readonly #store: GovernanceStore | undefined;
   readonly #cache: LRUCache<string, ApiKeyRecord | false>;
   readonly #now: () => number;
@@ -33,7 +35,7 @@ export class Authenticator {
     cacheTtlMs: number;
     now?: () => number;
   }) {
-    this.#masterKey = options.masterKey;
+    this.#masterDigest = options.masterKey === undefined ? undefined : secretDigest(options.masterKey);
     this.#store = options.store;
     this.#cache = new LRUCache({ max: 50_000, ttl: options.cacheTtlMs });
     this.#now = options.now ?? Date.now;
@@ -41,11 +43,11 @@ export class Authenticator {
 
   /** True when no master key is set: every API route is open. */
   get open(): boolean {
-    return this.#masterKey === undefined;
+    return this.#masterDigest === undefined;
   }
 
   async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
-    if (this.#masterKey === undefined) return { kind: 'anonymous' };
+    if (this.#masterDigest === undefined) return { kind: 'anonymous' };
     const credential = credentialOf(headers);
     if (credential === undefined) {
       throw new GatewayError(
@@ -53,8 +55,9 @@ export class Authenticator {
         'A gateway key is required: send it as Authorization: Bearer <key> or x-api-key.',
       );
     }
-    if (secretsEqual(credential, this.#masterKey)) return { kind: 'master' };
-    const key = await this.#lookup(hashApiKey(credential));
+    const digest = secretDigest(credential);
+    if (timingSafeEqual(digest, this.#masterDigest)) return { kind: 'master' };
+    const key = await this.#lookup(digest.toString('hex'));
     if (key === undefined) throw new GatewayError('authentication_required', 'The gateway key is not valid.');
     if (key.revokedAt !== null) throw new GatewayError('authentication_required', 'The gateway key has been revoked.');
     if (key.expiresAt !== null && key.expiresAt <= this.#now()) {

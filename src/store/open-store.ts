@@ -1,15 +1,16 @@
-import { PostgresStore } from './postgres/postgres-store.ts';
-import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { GovernanceStore } from './store-records.ts';
 
 /** The embedded default: a SQLite file in the working directory. */
 export const defaultDatabaseUrl = 'sqlite:./data/llm-proxy.sqlite';
 
-/** `sqlite:PATH` (or `sqlite::memory:`) → SQLite; `postgres://…` / `postgresql://…` → Postgres. Migrated on open. */
+/**
+ * `sqlite:PATH` (or `sqlite::memory:`) → SQLite; `postgres://…` / `postgresql://…` → Postgres. Migrated
+ * on open. Each driver is loaded only when chosen (pg alone is ~10 MB of a gateway's memory).
+ */
 export async function openStore(databaseUrl: string): Promise<GovernanceStore> {
   const store = /^postgres(ql)?:\/\//.test(databaseUrl)
-    ? new PostgresStore(databaseUrl)
-    : new SqliteStore(databaseUrl.replace(/^sqlite:/, ''));
+    ? new (await import('./postgres/postgres-store.ts')).PostgresStore(databaseUrl)
+    : new (await import('./sqlite/sqlite-store.ts')).SqliteStore(databaseUrl.replace(/^sqlite:/, ''));
   try {
     await store.migrate();
   } catch (error) {

@@ -1,0 +1,186 @@
+import { spawnSync } from 'node:child_process';
+import { cpus, release, totalmem } from 'node:os';
+import type { LatencyResult, OpenLoopResult, SoakResult, StreamResult, ThroughputResult } from './measure.ts';
+
+export interface BenchResults {
+  date: string;
+  command: string;
+  machine: Record<string, string>;
+  plan: Record<string, number | number[]>;
+  /** id → label */
+  systems: Record<string, string>;
+  idleRss: Record<string, number>;
+  throughput: Record<string, ThroughputResult>;
+  latency: Record<string, LatencyResult>;
+  openLoop: Record<string, OpenLoopResult[]>;
+  streaming: Record<string, StreamResult>;
+  soak: SoakResult;
+}
+
+export function describeMachine(): Record<string, string> {
+  const version = (command: string, args: string[]) => {
+    const result = spawnSync(command, args, { encoding: 'utf8' });
+    return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n')[0] ?? 'not installed';
+  };
+  return {
+    cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    kernel: `Linux ${release()}`,
+    node: process.version,
+    nginx: version('nginx', ['-v']),
+    wrk: version('wrk', ['-v']),
+  };
+}
+
+const ms = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(2);
+const int = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? '–' : Math.round(value).toLocaleString('en-US');
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(2)}×`;
+const mark = (met: boolean) => (met ? '✅ met' : '❌ not met');
+
+/** BENCHMARKS.md: the goals first, then every table, the machine and the command. */
+export function renderReport(results: BenchResults): string {
+  const { throughput: tp, latency, streaming, openLoop, systems } = results;
+  const rps = (id: string) => tp[id]?.medianRps;
+  const label = (id: string) => systems[id] ?? id;
+  const openLoopSeconds = Number(results.plan['openLoopSeconds'] ?? 0);
+  const lines: string[] = [];
+  lines.push('# Benchmarks', '');
+  lines.push(
+    `Written by \`${results.command}\` (bench/run-bench.ts) on ${results.date.slice(0, 10)}. Every server under test`,
+    'runs pinned to CPU 0 (`taskset -c 0`); the mock upstream (bench/mock-upstream.ts) and the load generators',
+    '(wrk, bench/open-loop.ts, bench/stream-probe.ts) share CPU 1. Requests are 1 KB OpenAI Chat Completions',
+    'bodies; the mock answers at once (JSON) or streams 64 chunks 2 ms apart. llm-proxy logs at `warn` here',
+    '(see docs/performance.md for the cost of request lines at `info`). Raw figures: bench/results/latest.json.',
+    '',
+  );
+  lines.push('## Goals', '', '| Goal | Measured | |', '|---|---|---|');
+  const bare = rps('bare') ?? 0;
+  const portkey = rps('portkey') ?? 0;
+  const nginx = rps('nginx');
+  const governed = rps('governed') ?? 0;
+  lines.push(`| Max req/s ≥ 10× Portkey (bare) | ${ratio(bare, portkey)} | ${mark(bare >= 10 * portkey)} |`);
+  if (nginx !== undefined)
+    lines.push(`| Max req/s ≥ 25% of nginx proxy_pass (bare) | ${pct(bare, nginx)} | ${mark(bare >= 0.25 * nginx)} |`);
+  lines.push(`| Governed ≥ 85% of bare | ${pct(governed, bare)} | ${mark(governed >= 0.85 * bare)} |`);
+  if (rps('governed-redis') !== undefined)
+    lines.push(`| (Governed with Redis limits ÷ bare, for reference) | ${pct(rps('governed-redis') ?? 0, bare)} | |`);
+  for (const id of ['bare', 'governed']) {
+    const added = latency[id];
+    if (added === undefined) continue;
+    lines.push(
+      `| Added latency p50 ≤ 0.3 ms (${id}, concurrency 1) | ${ms(added.addedP50Ms)} ms | ${mark(added.addedP50Ms <= 0.3)} |`,
+      `| Added latency p99 ≤ 1 ms (${id}, concurrency 1) | ${ms(added.addedP99Ms)} ms | ${mark(added.addedP99Ms <= 1)} |`,
+    );
+  }
+  for (const id of ['bare', 'governed']) {
+    const stream = streaming[id];
+    if (stream !== undefined)
+      lines.push(
+        `| Streaming added time to first token ≤ 1 ms (${id}) | ${ms(stream.addedTtftP50Ms)} ms | ${mark(stream.addedTtftP50Ms <= 1)} |`,
+      );
+  }
+  for (const id of ['bare', 'governed']) {
+    const peak = tp[id]?.peakRssMb;
+    if (peak !== undefined)
+      lines.push(`| RSS ≤ 150 MB in the max-throughput run (${id}) | ${int(peak)} MB | ${mark(peak <= 150)} |`);
+  }
+  const soak = results.soak;
+  const soakFlat = Math.abs(soak.slopeMbPerMin) < 1;
+  lines.push(
+    `| RSS flat over ${Math.round(soak.seconds / 60)} min of max load (${soak.system}; second-half slope < 1 MB/min) | ${soak.slopeMbPerMin.toFixed(2)} MB/min, ${soak.samples[0]} → ${soak.samples.at(-1)} MB | ${mark(soakFlat)} |`,
+    '',
+  );
+
+  lines.push('## Max throughput (1 KB request, zero-delay mock, wrk 64 connections)', '');
+  lines.push(
+    '| System | req/s (median) | rounds | ÷ Portkey | ÷ nginx | p99 ms | peak RSS MB | failed |',
+    '|---|---:|---|---:|---:|---:|---:|---:|',
+  );
+  for (const [id, result] of Object.entries(tp)) {
+    const name = id.endsWith('-translated')
+      ? `${label(id.replace(/-translated$/, ''))}, OpenAI → Anthropic translated`
+      : label(id);
+    lines.push(
+      `| ${name} | ${int(result.medianRps)} | ${result.rps.map(int).join(' / ')} | ${ratio(result.medianRps, portkey)} | ${nginx === undefined ? '–' : ratio(result.medianRps, nginx)} | ${ms(result.p99Ms)} | ${int(result.peakRssMb)} | ${result.failures} |`,
+    );
+  }
+  lines.push(
+    '',
+    "`--workers 2` runs unpinned and shares the machine's two CPUs with the mock and wrk, so it shows that",
+    'workers share the load, not how far they scale on free cores.',
+    '',
+  );
+
+  lines.push('## Added latency at concurrency 1 (wrk -c1, interleaved rounds, minus direct)', '');
+  lines.push('| System | p50 ms | p99 ms | added p50 ms | added p99 ms |', '|---|---:|---:|---:|---:|');
+  for (const [id, result] of Object.entries(latency))
+    lines.push(
+      `| ${label(id)} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${id === 'direct' ? '–' : ms(result.addedP50Ms)} | ${id === 'direct' ? '–' : ms(result.addedP99Ms)} |`,
+    );
+  lines.push('');
+
+  lines.push('## Open loop (constant rate; latency counted from when each request was due)', '');
+  const rates = (Object.values(openLoop)[0] ?? []).map((item) => item.rate);
+  lines.push(
+    `| System | ${rates.map((rate) => `p50 / p99 ms at ${int(rate)} req/s`).join(' | ')} |`,
+    `|---|${rates.map(() => '---:').join('|')}|`,
+  );
+  for (const [id, runs] of Object.entries(openLoop))
+    lines.push(
+      `| ${label(id)} | ${runs
+        .map((run) => {
+          const lost = run.unfinished + run.failures;
+          return `${ms(run.p50Ms)} / ${ms(run.p99Ms)}${lost > 0 ? ` (${int(lost)} of ${int(run.rate * openLoopSeconds)} not answered)` : ''}`;
+        })
+        .join(' | ')} |`,
+    );
+  lines.push('');
+
+  lines.push('## Streaming (64 chunks, 2 ms apart, one stream at a time)', '');
+  lines.push(
+    '| System | TTFT p50 ms | added TTFT p50 ms | chunk delay p50 ms | chunk delay p99 ms | added per chunk p50 ms | failed |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const [id, result] of Object.entries(streaming))
+    lines.push(
+      `| ${label(id)} | ${ms(result.ttftP50Ms)} | ${id === 'direct' ? '–' : ms(result.addedTtftP50Ms)} | ${ms(result.chunkP50Ms)} | ${ms(result.chunkP99Ms)} | ${id === 'direct' ? '–' : ms(result.addedChunkP50Ms)} | ${result.failures} |`,
+    );
+  lines.push(
+    '',
+    'Chunk delay is the time from the mock writing a chunk to the client reading it (both read the same',
+    'monotonic clock); time to first token runs from sending the request to reading the first token.',
+    '',
+  );
+
+  lines.push('## Memory', '');
+  lines.push('| System | RSS idle MB | RSS peak at max load MB |', '|---|---:|---:|');
+  for (const [id, idle] of Object.entries(results.idleRss))
+    lines.push(`| ${label(id)} | ${int(idle)} | ${int(tp[id]?.peakRssMb)} |`);
+  lines.push(
+    '',
+    `Soak: ${label(soak.system)} at max load for ${soak.seconds} s (${int(soak.rps)} req/s), RSS every 10 s (MB):`,
+    `${soak.samples.join(', ')}.`,
+    '',
+  );
+
+  lines.push('## Machine', '');
+  for (const [key, value] of Object.entries(results.machine)) lines.push(`- ${key}: ${value}`);
+  lines.push(
+    '',
+    '## Command',
+    '',
+    '```sh',
+    `${results.command}   # bench/run-bench.ts; plan:`,
+    JSON.stringify(results.plan),
+    '```',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function pct(a: number, b: number): string {
+  return b === 0 ? '–' : `${((100 * a) / b).toFixed(0)}%`;
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the same load against the mock directly, nginx proxy_pass, the Portkey gateway and
+ * llm-proxy (bare, governed, governed with Redis limits), with every server under test pinned to CPU 0
+ * and the mock and the load generators to CPU 1. Writes BENCHMARKS.md and bench/results/latest.json.
+ *
+ *   npm run bench                  full run (about 12 minutes, 5 of them the memory soak)
+ *   npm run bench -- --quick       short run to try the harness; does not write BENCHMARKS.md
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import {
+  type LatencyResult,
+  measureLatency,
+  measureOpenLoop,
+  measureSoak,
+  measureStreaming,
+  measureThroughput,
+  type OpenLoopResult,
+} from './lib/measure.ts';
+import { rssMb, stopAll, waitForHttp } from './lib/processes.ts';
+import { type BenchResults, describeMachine, renderReport } from './lib/report.ts';
+import {
+  directSystem,
+  mockPort,
+  portkeyInstalled,
+  type System,
+  startLlmProxy,
+  startMock,
+  startNginx,
+  startPortkey,
+  startRedis,
+} from './lib/systems.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'soak-seconds': { type: 'string' },
+  },
+});
+const quick = values.quick;
+const plan = {
+  throughputRounds: quick ? 1 : 5,
+  throughputSeconds: quick ? 3 : 5,
+  latencyRounds: quick ? 2 : 5,
+  latencySeconds: quick ? 1 : 3,
+  openLoopSeconds: quick ? 3 : 8,
+  openLoopRates: [1000, 3000],
+  streamRounds: quick ? 1 : 2,
+  streams: quick ? 5 : 15,
+  soakSeconds: Number(values['soak-seconds'] ?? (quick ? 20 : 300)),
+};
+const serverCpu = 0;
+const loadCpu = 1;
+const root = join(import.meta.dirname, '..');
+const dir = join(root, 'bench', 'results', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+mkdirSync(dir, { recursive: true });
+const placement = { loadCpu, dir };
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+preflight();
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+try {
+  await main();
+} finally {
+  await stopAll();
+}
+
+async function main(): Promise<void> {
+  startMock(dir, loadCpu);
+  await waitForHttp(`http://127.0.0.1:${mockPort}/`);
+  const redisUrl =
+    (await startRedis(dir, loadCpu, 9107)) ?? ((await redisReachable()) ? 'redis://127.0.0.1:6379/14' : undefined);
+  const nginx = await startNginx(dir, serverCpu, 9101);
+  const portkey = await startPortkey(dir, serverCpu, 9102);
+  const bare = await startLlmProxy({ dir, cpu: serverCpu, port: 9103, mode: 'bare' });
+  const governed = await startLlmProxy({ dir, cpu: serverCpu, port: 9104, mode: 'governed' });
+  const governedRedis =
+    redisUrl === undefined
+      ? undefined
+      : await startLlmProxy({ dir, cpu: serverCpu, port: 9105, mode: 'governed-redis', redisUrl });
+  const direct = directSystem();
+  const proxies = [nginx, portkey, bare, governed, governedRedis].filter((item) => item !== undefined);
+  const systems = [direct, ...proxies];
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const idleRss: Record<string, number> = {};
+  for (const system of systems) if (system.process) idleRss[system.id] = Math.round(rssMb(system.process.pid));
+  await sanityCheck(systems);
+
+  log(`max throughput: ${plan.throughputRounds} rounds of ${plan.throughputSeconds} s, 64 connections`);
+  const throughputEntries = [
+    ...systems.map((system) => ({ id: system.id, request: system.chat(false), system })),
+    ...[portkey, bare]
+      .filter((system) => system.translated !== undefined)
+      .map((system) => ({
+        id: `${system.id}-translated`,
+        request: system.translated?.() ?? system.chat(false),
+        system,
+      })),
+  ];
+  const throughput = await measureThroughput(throughputEntries, {
+    ...placement,
+    rounds: plan.throughputRounds,
+    seconds: plan.throughputSeconds,
+  });
+
+  log('bare with --workers 2 (unpinned: it shares both CPUs with the mock and wrk)');
+  const workers = await startLlmProxy({ dir, cpu: undefined, port: 9106, mode: 'bare', workers: 2 });
+  const scaling = await measureThroughput([{ id: workers.id, request: workers.chat(false), system: workers }], {
+    ...placement,
+    rounds: plan.throughputRounds,
+    seconds: plan.throughputSeconds,
+  });
+
+  log(`added latency at concurrency 1: ${plan.latencyRounds} interleaved rounds`);
+  const latency: Record<string, LatencyResult> = await measureLatency(systems, {
+    ...placement,
+    rounds: plan.latencyRounds,
+    seconds: plan.latencySeconds,
+  });
+
+  log(`open loop at ${plan.openLoopRates.join(' and ')} req/s`);
+  const openLoop: Record<string, OpenLoopResult[]> = {};
+  for (const system of systems) {
+    openLoop[system.id] = [];
+    for (const rate of plan.openLoopRates)
+      openLoop[system.id]?.push(await measureOpenLoop(system, rate, { ...placement, seconds: plan.openLoopSeconds }));
+  }
+
+  log(`streaming: ${plan.streamRounds} rounds of ${plan.streams} streams of 64 chunks`);
+  const streaming = await measureStreaming(systems, { ...placement, rounds: plan.streamRounds, streams: plan.streams });
+
+  log(`memory soak: ${plan.soakSeconds} s of max load on llm-proxy governed`);
+  const soak = await measureSoak(governed, { ...placement, seconds: plan.soakSeconds });
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    machine: describeMachine(),
+    plan,
+    systems: Object.fromEntries([...systems, workers].map((system) => [system.id, system.label])),
+    idleRss,
+    throughput: { ...throughput, ...scaling },
+    latency,
+    openLoop,
+    streaming,
+    soak,
+  };
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const report = renderReport(results);
+  if (quick) console.log(report);
+  else {
+    writeFileSync(join(root, 'BENCHMARKS.md'), report);
+    log('wrote BENCHMARKS.md');
+  }
+}
+
+/** wrk and taskset are required; Portkey is installed into bench/node_modules the first time. */
+function preflight(): void {
+  for (const tool of ['wrk', 'taskset']) {
+    try {
+      execFileSync('which', [tool], { stdio: 'ignore' });
+    } catch {
+      throw new Error(`${tool} is required (Debian: apt install ${tool === 'wrk' ? 'wrk' : 'util-linux'})`);
+    }
+  }
+  if (!portkeyInstalled()) {
+    log('installing the Portkey gateway into bench/node_modules (benchmark only)');
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: join(root, 'bench'), stdio: 'inherit' });
+  }
+}
+
+/** Each system must answer the benchmark's requests correctly before any of them is timed. */
+async function sanityCheck(systems: System[]): Promise<void> {
+  for (const system of systems) {
+    const requests = [system.chat(false), system.chat(true), ...(system.translated ? [system.translated()] : [])];
+    for (const load of requests) {
+      const response = await request(load.url, { method: 'POST', headers: load.headers, body: load.body });
+      const text = await response.body.text();
+      if (response.statusCode !== 200 || !/Hello from the benchmark|tok@/.test(text))
+        throw new Error(`${system.label} answered ${response.statusCode}: ${text.slice(0, 300)}`);
+    }
+  }
+}
+
+function redisReachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 6379 });
+    socket.setTimeout(500, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

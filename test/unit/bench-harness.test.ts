@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { percentile } from '../../bench/lib/stats.ts';
+import { chatBody } from '../../bench/lib/systems.ts';
+import { parseWrk } from '../../bench/lib/wrk.ts';
+
+const run = promisify(execFile);
+const bench = join(import.meta.dirname, '..', '..', 'bench');
+
+const wrkReport = `Running 1s test @ http://127.0.0.1:9100/v1/chat/completions
+  1 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     5.21ms    1.26ms  14.00ms   92.30%
+  Latency Distribution
+     50%  950.00us
+     75%    2.09ms
+     90%    3.26ms
+     99%    1.20s
+  12884 requests in 1.01s, 6.38MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:  12773.70
+Transfer/sec:      6.32MB
+`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+describe('benchmark harness', () => {
+  it('reads wrk reports: rate, percentiles in any unit, and every kind of failure', () => {
+    assert.deepEqual(parseWrk(wrkReport), { rps: 12773.7, p50Ms: 0.95, p90Ms: 3.26, p99Ms: 1200, failures: 7 });
+    assert.throws(() => parseWrk('unable to connect'), /unreadable wrk output/);
+  });
+
+  it('takes nearest-rank percentiles', () => {
+    assert.equal(percentile([5, 1, 4, 2, 3], 50), 3);
+    assert.equal(percentile([5, 1, 4, 2, 3], 100), 5);
+    assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99), 10);
+    assert.ok(Number.isNaN(percentile([], 50)));
+  });
+
+  it('builds 1 KB request bodies with stream first, where the mock looks for it', () => {
+    const body = chatBody('openai/gpt-bench', true);
+    assert.ok(Math.abs(Buffer.byteLength(body) - 1024) <= 2, `${Buffer.byteLength(body)} bytes`);
+    assert.ok(body.startsWith('{"stream":true,'));
+    assert.equal(JSON.parse(chatBody('m', false)).stream, undefined);
+  });
+
+  describe('against the bench mock', () => {
+    let mock: ChildProcess;
+    let origin: string;
+    const dir = mkdtempSync(join(tmpdir(), 'llm-proxy-bench-'));
+
+    before(async () => {
+      const port = await freePort();
+      origin = `http://127.0.0.1:${port}`;
+      mock = spawn(
+        process.execPath,
+        [join(bench, 'mock-upstream.ts'), '--port', String(port), '--chunks', '8', '--chunk-gap-ms', '1'],
+        { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+      );
+      await new Promise((resolve) => mock.once('message', resolve));
+    });
+    after(() => mock.kill());
+
+    it('the stream probe times every stamped token of every stream', async () => {
+      const file = join(dir, 'stream.json');
+      const request = { url: `${origin}/v1/chat/completions`, headers: {}, body: chatBody('gpt-bench', true) };
+      writeFileSync(file, JSON.stringify(request));
+      const { stdout } = await run(process.execPath, [
+        join(bench, 'stream-probe.ts'),
+        '--request',
+        file,
+        '--count',
+        '3',
+        '--chunks',
+        '8',
+      ]);
+      const probe = JSON.parse(stdout) as { ttftMs: number[]; chunkDelayMs: number[]; failures: number };
+      assert.equal(probe.failures, 0);
+      assert.equal(probe.ttftMs.length, 3);
+      assert.equal(probe.chunkDelayMs.length, 24);
+      assert.ok(probe.chunkDelayMs.every((delay) => delay >= 0 && delay < 1000));
+    });
+
+    it('the open-loop generator sends at the asked rate and answers for each request', async () => {
+      const file = join(dir, 'open.json');
+      const request = { url: `${origin}/v1/messages`, headers: {}, body: '{"model":"claude-bench"}' };
+      writeFileSync(file, JSON.stringify(request));
+      const started = performance.now();
+      const { stdout } = await run(process.execPath, [
+        join(bench, 'open-loop.ts'),
+        '--request',
+        file,
+        '--rate',
+        '200',
+        '--seconds',
+        '1',
+      ]);
+      const result = JSON.parse(stdout) as { sent: number; completed: number; failures: number; p99Ms: number };
+      assert.equal(result.sent, 200);
+      assert.equal(result.completed, 200);
+      assert.equal(result.failures, 0);
+      assert.ok(performance.now() - started >= 1000, 'requests were spread over the second');
+    });
+  });
+});
