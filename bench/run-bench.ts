@@ -134,8 +134,14 @@ async function main(): Promise<void> {
   log(`streaming: ${plan.streamRounds} rounds of ${plan.streams} streams of 64 chunks`);
   const streaming = await measureStreaming(systems, { ...placement, rounds: plan.streamRounds, streams: plan.streams });
 
-  log(`memory soak: ${plan.soakSeconds} s of max load on llm-proxy governed`);
-  const soak = await measureSoak(governed, { ...placement, seconds: plan.soakSeconds });
+  const finalRss: Record<string, number> = {};
+  for (const system of systems) if (system.process) finalRss[system.id] = Math.round(rssMb(system.process.pid));
+
+  // A fresh process, so the soak shows memory from start-up on rather than the high-water mark the open-loop
+  // overload runs above left behind.
+  log(`memory soak: ${plan.soakSeconds} s of max load on a fresh llm-proxy governed`);
+  const fresh = await startLlmProxy({ dir, cpu: serverCpu, port: 9108, mode: 'governed' });
+  const soak = await measureSoak(fresh, { ...placement, seconds: plan.soakSeconds });
 
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
     plan,
     systems: Object.fromEntries([...systems, workers].map((system) => [system.id, system.label])),
     idleRss,
+    finalRss,
     throughput: { ...throughput, ...scaling },
     latency,
     openLoop,
