@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { KeyAdmin, type NewKey } from '../governance/key-admin.ts';
-import { connectRedis } from '../state/redis-client.ts';
+import { closeRedis, connectRedis } from '../state/redis-client.ts';
 import { openStore } from '../store/open-store.ts';
 import type { ApiKeyRecord, BudgetPeriod } from '../store/store-records.ts';
 
@@ -99,7 +99,7 @@ export async function runKeysCommand(args: string[], config: GatewayConfig): Pro
     if (error instanceof GatewayError || error instanceof RangeError) return fail(error.message);
     throw error;
   } finally {
-    await redis?.quit().catch(() => undefined);
+    if (redis !== undefined) await closeRedis(redis);
     await store.close();
   }
 }

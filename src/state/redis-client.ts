@@ -21,3 +21,15 @@ export async function connectRedis(url: string, options: { name: string; autoPip
   await client.connect();
   return client;
 }
+
+/**
+ * Closes a client: QUIT when connected; when Redis is unreachable QUIT fails at once (no offline queue)
+ * and `disconnect` stops the reconnection timer, which would otherwise keep a stopping process alive.
+ */
+export async function closeRedis(client: Redis): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CooldownChannel, TargetHealth } from '../gateway/target-health.ts';
-import { connectRedis } from './redis-client.ts';
+import { closeRedis, connectRedis } from './redis-client.ts';
 
 const channelName = 'llm-proxy:cooldowns';
 const cooldownKey = (target: string): string => `llm-proxy:cooldown:${target}`;
@@ -74,7 +74,7 @@ export class RedisCooldownChannel implements CooldownChannel {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.#subscriber.quit(), this.#client.quit()]);
+    await Promise.all([closeRedis(this.#subscriber), closeRedis(this.#client)]);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { connectRedis } from './redis-client.ts';
+import { closeRedis, connectRedis } from './redis-client.ts';
 
 const channelName = 'llm-proxy:keys';
 
@@ -39,6 +39,6 @@ export class RedisKeyInvalidation {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.#subscriber.quit(), this.#publisher.quit()]);
+    await Promise.all([closeRedis(this.#subscriber), closeRedis(this.#publisher)]);
   }
 }
