@@ -3,6 +3,10 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { buildApp } from './http/build-app.ts';
+import type { ReadinessCheck } from './http/health/health-routes.ts';
+import { GatewayMetrics } from './observability/gateway-metrics.ts';
+import { GatewayObservability } from './observability/gateway-observability.ts';
+import { type ProviderTraceInfo, Tracing } from './observability/tracing.ts';
 import { type GovernanceStack, startGovernance } from './start-governance.ts';
 import { RedisCooldownChannel } from './state/redis-cooldown-channel.ts';
 
@@ -29,7 +33,20 @@ export async function startGateway(options: {
   reusePort?: boolean;
 }): Promise<RunningGateway> {
   const { config, logger, version } = options;
-  const gateway = new Gateway(config);
+  const metrics = config.observability.metrics ? new GatewayMetrics() : undefined;
+  const observability = new GatewayObservability({
+    metrics,
+    tracing:
+      config.observability.tracesEndpoint === undefined
+        ? undefined
+        : await Tracing.start({
+            endpoint: config.observability.tracesEndpoint,
+            serviceName: config.observability.serviceName,
+            version,
+            providers: providerTraceInfo(config),
+          }),
+  });
+  const gateway = new Gateway(config, observability);
   const cooldowns =
     config.redisUrl === undefined
       ? undefined
@@ -37,7 +54,15 @@ export async function startGateway(options: {
           logger.warn({ err: error }, 'redis (shared cool-downs) error; using local state'),
         );
   const stack = await startGovernance(config, gateway, logger);
+  const recorder = stack.recorder;
+  if (recorder !== undefined) observability.metrics?.watchUsageQueue(() => recorder);
+  const readiness: ReadinessCheck[] = [];
+  const { store, pingRedis } = stack;
+  if (store !== undefined) readiness.push({ name: store.kind, check: () => store.ping() });
+  if (pingRedis !== undefined) readiness.push({ name: 'redis', check: pingRedis });
   const app = await buildApp({
+    observability,
+    readiness,
     config,
     gateway,
     logger,
@@ -70,8 +95,24 @@ export async function startGateway(options: {
         await gateway.close();
         await stack.close();
         await cooldowns?.close();
+        await observability.close();
       })();
       return closing;
     },
   };
+}
+
+/** Per provider instance: its type and upstream host, for the attempt spans. */
+function providerTraceInfo(config: GatewayConfig): (instance: string) => ProviderTraceInfo | undefined {
+  const byName = new Map<string, ProviderTraceInfo>();
+  for (const settings of config.providers) {
+    try {
+      const url = new URL(settings.baseUrl);
+      const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+      byName.set(settings.name, { type: settings.type, address: url.hostname, port });
+    } catch {
+      byName.set(settings.name, { type: settings.type, address: '', port: 0 });
+    }
+  }
+  return (instance) => byName.get(instance);
 }

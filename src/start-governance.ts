@@ -9,7 +9,7 @@ import { MemoryLimiter } from './governance/limits/memory-limiter.ts';
 import { RedisLimiter } from './governance/limits/redis-limiter.ts';
 import { PriceTable } from './governance/pricing/price-table.ts';
 import { UsageRecorder } from './governance/usage-recorder.ts';
-import { connectRedis } from './state/redis-client.ts';
+import { closeRedis, connectRedis } from './state/redis-client.ts';
 import { RedisKeyInvalidation } from './state/redis-key-invalidation.ts';
 import { openStore } from './store/open-store.ts';
 import type { GovernanceStore } from './store/store-records.ts';
@@ -19,6 +19,8 @@ export interface GovernanceStack {
   keyAdmin: KeyAdmin | undefined;
   store: GovernanceStore | undefined;
   recorder: UsageRecorder | undefined;
+  /** PINGs Redis on the limits connection (for readiness); undefined without Redis. */
+  pingRedis: (() => Promise<void>) | undefined;
   /** Writes the queued usage rows and closes connections: part of a graceful shutdown. */
   close(): Promise<void>;
 }
@@ -92,11 +94,17 @@ export async function startGovernance(
     keyAdmin,
     store,
     recorder,
+    pingRedis:
+      redis === undefined
+        ? undefined
+        : async () => {
+            await redis.ping();
+          },
     async close() {
       await recorder?.close();
       await limiter.close();
       await invalidation?.close();
-      await redis?.quit().catch(() => undefined);
+      if (redis !== undefined) await closeRedis(redis);
       await store?.close();
     },
   };

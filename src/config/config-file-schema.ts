@@ -130,6 +130,19 @@ export const ConfigFileSchema = Type.Object(
         strict,
       ),
     ),
+    observability: Type.Optional(
+      Type.Object(
+        {
+          /** `GET /metrics` in Prometheus text format (default true). */
+          metrics: Type.Optional(Type.Boolean()),
+          /** When set, `/metrics` asks for `Authorization: Bearer <token>`. */
+          metrics_token: Type.Optional(Type.String({ minLength: 1 })),
+          /** Log each request's body and each non-streamed answer (redacted, truncated). Off by default. */
+          log_bodies: Type.Optional(Type.Boolean()),
+        },
+        strict,
+      ),
+    ),
     /** USD per million tokens, by `provider/model`, `provider/*` or `type/model`; extends the built-in table. */
     pricing: Type.Optional(
       Type.Record(

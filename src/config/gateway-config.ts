@@ -69,10 +69,23 @@ export interface GatewayConfig {
   /** Shared state (cool-downs, rate limits, budgets, key invalidation) lives in Redis when this is set. */
   redisUrl: string | undefined;
   governance: GovernanceConfig;
+  observability: ObservabilityConfig;
   /** Price overrides and additions, USD per million tokens, keyed `provider/model`. */
   pricing: Record<string, { input: number; output: number; cachedInput: number; cacheWrite: number }>;
   /** Path of the YAML file read, if any. */
   configFile: string | undefined;
+}
+
+export interface ObservabilityConfig {
+  metrics: boolean;
+  /** Bearer token `/metrics` asks for; unset: open. */
+  metricsToken: string | undefined;
+  /** OTLP/HTTP traces endpoint (`…/v1/traces`); unset: tracing off, at no cost. */
+  tracesEndpoint: string | undefined;
+  /** `service.name` of the traces. */
+  serviceName: string;
+  /** Log request bodies and non-streamed answers, redacted and truncated (opt-in: they hold user data). */
+  logBodies: boolean;
 }
 
 export interface GovernanceConfig {

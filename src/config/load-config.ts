@@ -12,6 +12,7 @@ import type {
   LogLevel,
   ModelGroupConfig,
   ModelTarget,
+  ObservabilityConfig,
   RoutingPolicy,
 } from './gateway-config.ts';
 import { interpolateEnv } from './interpolate-env.ts';
@@ -94,6 +95,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     routing,
     redisUrl: redisUrl ?? file.redis?.url,
     governance: buildGovernance(file, env),
+    observability: buildObservability(file, env),
     pricing: Object.fromEntries(
       Object.entries(file.pricing ?? {}).map(([key, price]) => [
         key,
@@ -213,6 +215,28 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     usageFlushIntervalMs: governance.usage_flush_interval_ms ?? 1_000,
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
+  };
+}
+
+/**
+ * Tracing follows the OpenTelemetry environment variables: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, or
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`; `OTEL_SDK_DISABLED=true` turns it off.
+ */
+function buildObservability(file: ConfigFile, env: Env): ObservabilityConfig {
+  const section = file.observability ?? {};
+  const base = nonEmpty(env['OTEL_EXPORTER_OTLP_ENDPOINT']);
+  const tracesEndpoint =
+    nonEmpty(env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) ??
+    (base === undefined ? undefined : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesEndpoint !== undefined && !/^https?:\/\//.test(tracesEndpoint))
+    throw new ConfigError('OTEL_EXPORTER_OTLP_ENDPOINT: must be an http(s) URL (OTLP/HTTP)');
+  const logBodies = nonEmpty(env['LLM_PROXY_LOG_BODIES']);
+  return {
+    metrics: section.metrics ?? true,
+    metricsToken: nonEmpty(env['LLM_PROXY_METRICS_TOKEN']) ?? section.metrics_token,
+    tracesEndpoint: env['OTEL_SDK_DISABLED'] === 'true' ? undefined : tracesEndpoint,
+    serviceName: nonEmpty(env['OTEL_SERVICE_NAME']) ?? 'llm-proxy',
+    logBodies: logBodies === undefined ? (section.log_bodies ?? false) : logBodies === 'true',
   };
 }
 

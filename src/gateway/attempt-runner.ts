@@ -1,6 +1,7 @@
 import type { RoutingPolicy } from '../config/gateway-config.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { classifyFailure, countsAgainstTarget } from './classify-failure.ts';
+import type { GatewayObserver } from './gateway-observer.ts';
 import type { ModelGroup, RouteTarget } from './model-group.ts';
 import type { ModelResolver, ResolvedModel } from './model-resolver.ts';
 import type { RequestRecord } from './request-record.ts';
@@ -14,6 +15,8 @@ export interface Attempt {
   resolved: ResolvedModel;
   /** Frees the target's in-flight slot; idempotent. A stream calls it when it ends. */
   release: () => void;
+  /** W3C trace context of this attempt, for the upstream request; undefined when tracing is off. */
+  traceparent: string | undefined;
 }
 
 /**
@@ -27,12 +30,20 @@ export class AttemptRunner {
   readonly #health: TargetHealth;
   readonly #picker: TargetPicker;
   readonly #resolver: ModelResolver;
+  readonly #observer: GatewayObserver;
 
-  constructor(options: { policy: RoutingPolicy; health: TargetHealth; picker: TargetPicker; resolver: ModelResolver }) {
+  constructor(options: {
+    policy: RoutingPolicy;
+    health: TargetHealth;
+    picker: TargetPicker;
+    resolver: ModelResolver;
+    observer: GatewayObserver;
+  }) {
     this.#policy = options.policy;
     this.#health = options.health;
     this.#picker = options.picker;
     this.#resolver = options.resolver;
+    this.#observer = options.observer;
   }
 
   async run<T>(options: {
@@ -136,15 +147,18 @@ export class AttemptRunner {
       released = true;
       this.#health.end(target.key);
     };
+    const scope = this.#observer.attemptStarted(record, resolved.provider.name, target.model);
     const started = performance.now();
     try {
-      const value = await attempt({ target, resolved, release });
+      const value = await attempt({ target, resolved, release, traceparent: scope.traceparent });
       const elapsed = performance.now() - started;
       record.upstreamMs += elapsed;
       this.#health.succeeded(target.key, elapsed);
+      scope.end(undefined);
       return { ok: true, value };
     } catch (error) {
       record.upstreamMs += performance.now() - started;
+      scope.end(error);
       release();
       if (signal.aborted || !countsAgainstTarget(error)) this.#health.abandoned(target.key);
       else {

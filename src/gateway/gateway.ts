@@ -10,6 +10,7 @@ import { readSseEvents } from '../providers/shared/read-sse-events.ts';
 import { UpstreamPools } from '../providers/shared/upstream-pools.ts';
 import { type Attempt, AttemptRunner } from './attempt-runner.ts';
 import { awaitFirstContent, type FirstContentGate } from './await-first-content.ts';
+import { type GatewayObserver, silentObserver } from './gateway-observer.ts';
 import type { ModelGroup } from './model-group.ts';
 import { ModelResolver, type ResolvedModel } from './model-resolver.ts';
 import { ProviderDirectory } from './provider-directory.ts';
@@ -74,19 +75,20 @@ export class Gateway {
   readonly #pools: UpstreamPools;
   readonly #runner: AttemptRunner;
 
-  constructor(config: GatewayConfig) {
+  constructor(config: GatewayConfig, observer: GatewayObserver = silentObserver) {
     this.#pools = new UpstreamPools({
       connections: config.connectionsPerOrigin,
       connectTimeoutMs: config.connectTimeoutMs,
     });
     this.providers = new ProviderDirectory(config.providers, this.#pools);
     this.models = new ModelResolver(config.models, this.providers, config.routing);
-    this.health = new TargetHealth(config.routing);
+    this.health = new TargetHealth(config.routing, Date.now, (key, local) => observer.cooldownStarted(key, local));
     this.#runner = new AttemptRunner({
       policy: config.routing,
       health: this.health,
       picker: new TargetPicker(this.health),
       resolver: this.models,
+      observer,
     });
   }
 
@@ -106,7 +108,7 @@ export class Gateway {
       group: this.models.resolve(call.model),
       record: call.record,
       signal: call.signal,
-      attempt: async ({ target, resolved, release }) => {
+      attempt: async ({ target, resolved, release, traceparent }) => {
         const { provider } = resolved;
         if (
           provider.forward === undefined ||
@@ -126,7 +128,7 @@ export class Gateway {
         try {
           return await provider.forward(
             { operation: call.operation, body, stream: false },
-            this.#context(call, [], target),
+            this.#context(call, [], target, traceparent),
           );
         } finally {
           release();
@@ -153,7 +155,7 @@ export class Gateway {
       call.toPassthrough !== undefined && provider.wireFormat === call.surface && provider.forward !== undefined;
     call.record.passthrough = passthrough;
     if (!call.stream) {
-      const context = this.#context(call, warnings, target);
+      const context = this.#context(call, warnings, target, attempt.traceparent);
       try {
         let outcome: ChatOutcome;
         if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
@@ -180,7 +182,7 @@ export class Gateway {
       call.signal.removeEventListener('abort', onCallerGone);
       release();
     };
-    const context = this.#context({ ...call, signal: controller.signal }, warnings, target);
+    const context = this.#context({ ...call, signal: controller.signal }, warnings, target, attempt.traceparent);
     const firstByte = {
       provider: provider.name,
       timeoutMs: { ...this.providers.settings(provider.name)?.timeouts, ...target.timeouts }.firstByteMs ?? 30_000,
@@ -216,8 +218,10 @@ export class Gateway {
     call: { record: RequestRecord; signal: AbortSignal; forwardedHeaders: Readonly<Record<string, string>> },
     warnings: Warning[],
     target: { timeouts: ModelGroup['targets'][number]['timeouts']; params: ModelGroup['targets'][number]['params'] },
+    traceparent: string | undefined,
   ): CallContext {
     return {
+      traceparent,
       signal: call.signal,
       requestId: call.record.requestId,
       warnings,

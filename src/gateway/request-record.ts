@@ -36,6 +36,8 @@ export interface RequestRecord {
   errorCode: string | undefined;
   /** `performance.now()` when the first response byte (or stream event) went to the caller. */
   firstByteAt: number | undefined;
+  /** The answer as sent, kept only when body logging is on (bounded); undefined otherwise. */
+  responseLog: string | undefined;
 }
 
 export function createRequestRecord(requestId: string): RequestRecord {
@@ -59,5 +61,6 @@ export function createRequestRecord(requestId: string): RequestRecord {
     warnings: [],
     errorCode: undefined,
     firstByteAt: undefined,
+    responseLog: undefined,
   };
 }

@@ -36,10 +36,16 @@ export class TargetHealth {
   readonly #policy: RoutingPolicy;
   readonly #now: () => number;
   #channel: CooldownChannel | undefined;
+  readonly #onCooldown: (key: string, local: boolean) => void;
 
-  constructor(policy: RoutingPolicy, now: () => number = Date.now) {
+  constructor(
+    policy: RoutingPolicy,
+    now: () => number = Date.now,
+    onCooldown: (key: string, local: boolean) => void = () => {},
+  ) {
     this.#policy = policy;
     this.#now = now;
+    this.#onCooldown = onCooldown;
   }
 
   useChannel(channel: CooldownChannel): void {
@@ -115,6 +121,7 @@ export class TargetHealth {
         now +
         (options.rateLimited && options.retryAfterMs !== undefined ? options.retryAfterMs : this.#policy.cooldownMs);
       this.#open(key, until);
+      this.#onCooldown(key, true);
       this.#channel?.publish(key, until);
     }
   }
@@ -132,7 +139,9 @@ export class TargetHealth {
 
   /** Applies a cool-down announced by another instance. */
   applyRemoteCooldown(key: string, until: number): void {
-    if (until > this.#now()) this.#open(key, until);
+    if (until <= this.#now()) return;
+    this.#open(key, until);
+    this.#onCooldown(key, false);
   }
 
   #open(key: string, until: number): void {

@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { Governance } from '../governance/governance.ts';
 import type { KeyAdmin } from '../governance/key-admin.ts';
+import type { GatewayObservability } from '../observability/gateway-observability.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
@@ -11,7 +12,9 @@ import { registerMessagesRoute } from './anthropic/messages-route.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
 import { registerErrorHandler } from './errors/register-error-handler.ts';
 import { registerGovernance } from './governance/register-governance.ts';
+import { type ReadinessCheck, registerHealthRoutes } from './health/health-routes.ts';
 import { registerModelsRoutes } from './models/models-route.ts';
+import { registerObservability } from './observability/register-observability.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions-route.ts';
 import { registerEmbeddingsRoute } from './openai/embeddings-route.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -21,6 +24,9 @@ import { registerRootRoute } from './root-route.ts';
 
 export interface BuildAppOptions {
   config: GatewayConfig;
+  observability: GatewayObservability;
+  /** Dependencies `/health/ready` checks. */
+  readiness: readonly ReadinessCheck[];
   gateway: Gateway;
   governance: Governance;
   /** Present when a store is open (the admin API needs one). */
@@ -48,11 +54,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Every API here takes JSON; anything else is a 415, not a string body failing validation.
   app.removeContentTypeParser('text/plain');
   registerRequestContext(app);
-  registerErrorHandler(app);
-  registerRequestLog(app);
+  // OpenAPI first: it documents the routes registered after it.
   await registerOpenApi(app, version);
+  registerObservability(app, options.observability, { metricsToken: config.observability.metricsToken });
+  registerErrorHandler(app);
   registerRootRoute(app, version);
+  registerHealthRoutes(app, options.readiness);
   registerGovernance(app, governance);
+  // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
+  registerRequestLog(app, { logBodies: config.observability.logBodies });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);
   registerModelsRoutes(app, gateway);

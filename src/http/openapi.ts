@@ -1,10 +1,22 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 
 /** OpenAPI document of every route at `/openapi.json`, Swagger UI at `/docs`. Register before routes. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
+    // Model ids hold slashes (`openai/gpt-4o`), so the route is a wildcard; the document names it.
+    transform: ({ schema, url }) =>
+      url === '/v1/models/*'
+        ? {
+            schema: {
+              ...schema,
+              params: Type.Object({ model: Type.String({ description: 'A model id, slashes included.' }) }),
+            },
+            url: '/v1/models/{model}',
+          }
+        : { schema, url },
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import { maxLoggedBodyChars, redactForLog } from '../logging/redact-text.ts';
 
 /** Levels at which the request line is written; above them the line is not even built. */
 const infoLevels = new Set(['info', 'debug', 'trace']);
 
 /**
- * One JSON line per request, written after the response has gone: request id, route, status, latency,
- * provider and model, tokens, warnings. Never keys, never prompts.
+ * One JSON line per request, written after the response has gone: request id, key id (never the key),
+ * route, status, latency, time to first token, provider and model, tokens, cost, attempts, warnings.
+ * With `logBodies` (opt-in: bodies hold user data) the line also carries the request body and the
+ * answer as sent — streams included — cut to 16 KB and redacted of credentials, e-mail addresses and
+ * card-like numbers.
  */
-export function registerRequestLog(app: FastifyInstance): void {
+export function registerRequestLog(app: FastifyInstance, options: { logBodies: boolean }): void {
+  if (options.logBodies) registerBodyCapture(app);
   app.addHook('onResponse', function logRequest(request, reply, done) {
     if (!infoLevels.has(request.log.level)) return done();
     const { record } = request;
@@ -18,6 +23,7 @@ export function registerRequestLog(app: FastifyInstance): void {
         route: request.routeOptions.url ?? 'unmatched',
         status: reply.statusCode,
         latencyMs: Math.round(reply.elapsedTime * 100) / 100,
+        keyId: record.keyId ?? undefined,
         provider: record.provider,
         model: record.model,
         upstreamModel: record.upstreamModel,
@@ -33,12 +39,33 @@ export function registerRequestLog(app: FastifyInstance): void {
         inputTokens: usage?.inputTokens,
         outputTokens: usage?.outputTokens,
         cachedTokens: usage?.cacheReadTokens || undefined,
+        costUsd: record.costUsd,
         finishReason: record.finishReason,
         errorCode: record.errorCode,
         warnings: record.warnings.length > 0 ? record.warnings.map((warning) => warning.parameter) : undefined,
+        requestBody:
+          options.logBodies && request.body !== undefined ? redactForLog(JSON.stringify(request.body)) : undefined,
+        responseBody:
+          options.logBodies && record.responseLog !== undefined ? redactForLog(record.responseLog) : undefined,
       },
       'request',
     );
     done();
+  });
+}
+
+/** Keeps what is sent: whole answers here, stream events as they are written (send-event-stream.ts). */
+function registerBodyCapture(app: FastifyInstance): void {
+  app.addHook('onRequest', function startCapture(request, _reply, done) {
+    request.record.responseLog = '';
+    done();
+  });
+  app.addHook('onSend', function captureAnswer(request, _reply, payload, done) {
+    const { record } = request;
+    if (record.responseLog !== undefined && record.responseLog.length < maxLoggedBodyChars) {
+      if (typeof payload === 'string') record.responseLog += payload.slice(0, maxLoggedBodyChars);
+      else if (Buffer.isBuffer(payload)) record.responseLog += payload.toString('utf8', 0, maxLoggedBodyChars);
+    }
+    done(null, payload);
   });
 }

@@ -25,6 +25,8 @@ export interface CallContext {
   timeouts?: Partial<UpstreamTimeouts> | undefined;
   /** Extra fields the target merges into the upstream body, in the provider's own format. */
   extraBody?: Readonly<Record<string, unknown>> | undefined;
+  /** W3C trace context of the attempt, sent upstream as `traceparent` when tracing is on. */
+  traceparent?: string | undefined;
 }
 
 export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens';

@@ -9,6 +9,20 @@ import type { JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject } from '../shared/read-trailing-object.ts';
 import { OpenAIErrorSchema } from './openai-schemas.ts';
 
+/** The upstream's answer, passed through as is (documented here, never re-serialised). */
+const EmbeddingsResponseSchema = Type.Object({
+  object: Type.Literal('list'),
+  data: Type.Array(
+    Type.Object({
+      object: Type.Literal('embedding'),
+      index: Type.Integer(),
+      embedding: Type.Union([Type.Array(Type.Number()), Type.String({ description: 'base64, when asked for' })]),
+    }),
+  ),
+  model: Type.String(),
+  usage: Type.Object({ prompt_tokens: Type.Integer(), total_tokens: Type.Integer() }),
+});
+
 /** `POST /v1/embeddings`: passed through to OpenAI-format providers, usage read on the way back. */
 export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
   app.post<{ Body: JsonObject & { model: string } }>(
@@ -22,7 +36,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
           model: Type.String({ minLength: 1 }),
           input: Type.Union([Type.String(), Type.Array(Type.Unknown())]),
         }),
-        response: { '4xx': OpenAIErrorSchema, '5xx': OpenAIErrorSchema },
+        response: { 200: EmbeddingsResponseSchema, '4xx': OpenAIErrorSchema, '5xx': OpenAIErrorSchema },
       },
     },
     async function embeddings(request, reply) {

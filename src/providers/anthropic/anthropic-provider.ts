@@ -59,6 +59,7 @@ export class AnthropicProvider implements Provider {
       signal: context.signal,
       headers: betaHeader(context),
       timeouts: context.timeouts,
+      traceparent: context.traceparent,
     });
     return mapAnthropicResponse(parseAnthropicMessage(response.body.toString('utf8'), this.name));
   }
@@ -71,6 +72,7 @@ export class AnthropicProvider implements Provider {
       signal: context.signal,
       headers: betaHeader(context),
       timeouts: context.timeouts,
+      traceparent: context.traceparent,
     });
     return decodeAnthropicStream(readSseEvents(response.body), {
       provider: this.name,
@@ -94,6 +96,7 @@ export class AnthropicProvider implements Provider {
       signal: context.signal,
       headers,
       timeouts: context.timeouts,
+      traceparent: context.traceparent,
     };
     if (request.stream) {
       const response = await this.#endpoint.postStream(call);

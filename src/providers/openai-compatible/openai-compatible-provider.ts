@@ -89,10 +89,22 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   #postBuffered(path: string, body: string, context: CallContext): Promise<BufferedUpstreamResponse> {
-    return this.#endpoint.postBuffered({ path, body, signal: context.signal, timeouts: context.timeouts });
+    return this.#endpoint.postBuffered({
+      path,
+      body,
+      signal: context.signal,
+      timeouts: context.timeouts,
+      traceparent: context.traceparent,
+    });
   }
 
   #postStream(path: string, body: string, context: CallContext): Promise<UpstreamResponse> {
-    return this.#endpoint.postStream({ path, body, signal: context.signal, timeouts: context.timeouts });
+    return this.#endpoint.postStream({
+      path,
+      body,
+      signal: context.signal,
+      timeouts: context.timeouts,
+      traceparent: context.traceparent,
+    });
   }
 }

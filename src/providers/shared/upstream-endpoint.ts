@@ -31,6 +31,8 @@ export interface EndpointCall {
   headers?: Readonly<Record<string, string>> | undefined;
   /** Per-target overrides of the provider's timeouts. */
   timeouts?: Partial<UpstreamTimeouts> | undefined;
+  /** W3C trace context to send upstream (tracing on). */
+  traceparent?: string | undefined;
 }
 
 /**
@@ -69,7 +71,7 @@ export class UpstreamEndpoint {
     try {
       answer = await dispatchBuffered(this.#dispatcher, {
         path: this.#basePath + call.path,
-        headers: call.headers === undefined ? this.#headers : { ...this.#headers, ...call.headers },
+        headers: this.#headersFor(call),
         body: call.body,
         signal: call.signal,
         headersTimeoutMs: Math.min(firstByteMs, totalMs),
@@ -122,12 +124,20 @@ export class UpstreamEndpoint {
     return call.timeouts === undefined ? this.#settings.timeouts : { ...this.#settings.timeouts, ...call.timeouts };
   }
 
+  /** The fixed headers, plus the call's own and its trace context when it has them (built once otherwise). */
+  #headersFor(call: EndpointCall): Readonly<Record<string, string>> {
+    if (call.headers === undefined && call.traceparent === undefined) return this.#headers;
+    const headers = { ...this.#headers, ...call.headers };
+    if (call.traceparent !== undefined) headers['traceparent'] = call.traceparent;
+    return headers;
+  }
+
   #send(call: EndpointCall, signal: AbortSignal, headersTimeoutMs: number, bodyTimeoutMs: number) {
     return sendUpstreamRequest({
       provider: this.#provider,
       dispatcher: this.#dispatcher,
       path: this.#basePath + call.path,
-      headers: call.headers === undefined ? { ...this.#headers } : { ...this.#headers, ...call.headers },
+      headers: { ...this.#headersFor(call) },
       body: call.body,
       signal,
       headersTimeoutMs,

@@ -1,0 +1,232 @@
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { RequestRecord } from '../gateway/request-record.ts';
+import { LabelGuard } from './label-guard.ts';
+import { type CounterChild, CounterFamily, type HistogramChild, HistogramFamily } from './metric-families.ts';
+
+/** Seconds; from a fast passthrough to a long generation. */
+const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+interface RequestSeries {
+  requests: CounterChild;
+  duration: HistogramChild;
+  ttft: HistogramChild;
+}
+
+/** The children of one provider instance and upstream model. */
+interface UpstreamSeries {
+  input: CounterChild;
+  output: CounterChild;
+  cost: CounterChild;
+  ok: CounterChild;
+  latency: HistogramChild;
+}
+
+/**
+ * The gateway's Prometheus metrics (own registry, every name prefixed `llm_proxy_`). Labels are
+ * bounded: routes are route templates, statuses and error codes come from fixed sets, and model names
+ * pass a `LabelGuard`; key ids and raw input never become labels. A request costs a few map lookups
+ * and additions: the labelled children of its series are built once and kept (`metric-families.ts`).
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly #models = new LabelGuard(200);
+  readonly #series = new Map<string, RequestSeries>();
+  readonly #upstreamSeries = new Map<string, UpstreamSeries>();
+  readonly #requests: CounterFamily;
+  readonly #duration: HistogramFamily;
+  readonly #ttft: HistogramFamily;
+  readonly #attempts: CounterFamily;
+  readonly #upstream: HistogramFamily;
+  readonly #tokens: CounterFamily;
+  readonly #cost: CounterFamily;
+  readonly #retries: CounterFamily;
+  readonly #fallbacks: CounterFamily;
+  readonly #cooldowns: CounterFamily;
+  readonly #errors: CounterFamily;
+  #inFlight = 0;
+
+  constructor() {
+    const registry = this.registry;
+    collectDefaultMetrics({ register: registry, prefix: 'llm_proxy_' });
+    this.#requests = new CounterFamily(
+      registry,
+      'llm_proxy_requests_total',
+      'Requests answered, by route template, model asked for, provider instance and HTTP status (499: the caller left).',
+      ['route', 'model', 'provider', 'status'],
+    );
+    this.#duration = new HistogramFamily(
+      registry,
+      'llm_proxy_request_duration_seconds',
+      'Time from request to the end of the response, streams included.',
+      ['route', 'model', 'provider'],
+      durationBuckets,
+    );
+    this.#ttft = new HistogramFamily(
+      registry,
+      'llm_proxy_time_to_first_token_seconds',
+      'Streams: time from request to the first event sent to the caller.',
+      ['route', 'model', 'provider'],
+      durationBuckets,
+    );
+    this.#attempts = new CounterFamily(
+      registry,
+      'llm_proxy_upstream_attempts_total',
+      'Upstream attempts by provider instance, upstream model and outcome (ok or the error code).',
+      ['provider', 'model', 'outcome'],
+    );
+    this.#upstream = new HistogramFamily(
+      registry,
+      'llm_proxy_upstream_duration_seconds',
+      'Upstream attempt latency: to the whole answer, or for streams to their first content.',
+      ['provider', 'model'],
+      durationBuckets,
+    );
+    this.#tokens = new CounterFamily(
+      registry,
+      'llm_proxy_tokens_total',
+      'Tokens by provider instance, upstream model and type (input, output, cached_input, cache_write, reasoning).',
+      ['provider', 'model', 'type'],
+    );
+    this.#cost = new CounterFamily(
+      registry,
+      'llm_proxy_cost_usd_total',
+      'Cost in USD of answered calls whose model has a price.',
+      ['provider', 'model'],
+    );
+    this.#retries = new CounterFamily(
+      registry,
+      'llm_proxy_retries_total',
+      'Attempts beyond the first, by model asked for.',
+      ['model'],
+    );
+    this.#fallbacks = new CounterFamily(
+      registry,
+      'llm_proxy_fallbacks_total',
+      'Fallback groups entered, by model asked for.',
+      ['model'],
+    );
+    this.#cooldowns = new CounterFamily(
+      registry,
+      'llm_proxy_cooldowns_total',
+      'Targets (provider/model) put in cool-down, here (local) or announced by another instance (remote).',
+      ['target', 'origin'],
+    );
+    this.#errors = new CounterFamily(
+      registry,
+      'llm_proxy_errors_total',
+      'Error answers by route and error code; rate_limited and budget_exceeded are the governance rejections.',
+      ['route', 'code'],
+    );
+    const inFlight = () => this.#inFlight;
+    new Gauge({
+      name: 'llm_proxy_in_flight_requests',
+      help: 'Requests being served (streams included).',
+      registers: [registry],
+      collect() {
+        this.set(inFlight());
+      },
+    });
+  }
+
+  /** Usage-queue gauges, read when `/metrics` is scraped (the request path never updates them). */
+  watchUsageQueue(read: () => { queued: number; dropped: number }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'llm_proxy_usage_queue_depth',
+      help: 'Usage rows waiting to be written to the store.',
+      registers,
+      collect() {
+        this.set(read().queued);
+      },
+    });
+    new Gauge({
+      name: 'llm_proxy_usage_rows_dropped',
+      help: 'Usage rows dropped because the queue was full (since start).',
+      registers,
+      collect() {
+        this.set(read().dropped);
+      },
+    });
+  }
+
+  requestStarted(): void {
+    this.#inFlight += 1;
+  }
+
+  /** One finished (or abandoned) request, from its record. */
+  requestEnded(record: RequestRecord, route: string, status: number): void {
+    this.#inFlight -= 1;
+    const model = this.#models.value(record.model);
+    const provider = record.provider ?? 'none';
+    const series = this.#seriesOf(route, model, provider, status);
+    series.requests.inc();
+    series.duration.observe((performance.now() - record.startedAt) / 1000);
+    if (record.stream && record.firstByteAt !== undefined)
+      series.ttft.observe((record.firstByteAt - record.startedAt) / 1000);
+    if (record.errorCode !== undefined) this.#errors.child(route, record.errorCode).inc();
+    if (record.attempts > 1) this.#retries.child(model).inc(record.attempts - 1);
+    if (record.fallbacks > 0) this.#fallbacks.child(model).inc(record.fallbacks);
+    const usage = record.usage;
+    if (usage !== undefined && record.provider !== undefined) {
+      const model = this.#models.value(record.upstreamModel);
+      const upstream = this.#upstreamOf(record.provider, model);
+      if (usage.inputTokens > 0) upstream.input.inc(usage.inputTokens);
+      if (usage.outputTokens > 0) upstream.output.inc(usage.outputTokens);
+      if (record.costUsd !== undefined && record.costUsd > 0) upstream.cost.inc(record.costUsd);
+      const provider = record.provider;
+      if (usage.cacheReadTokens) this.#tokens.child(provider, model, 'cached_input').inc(usage.cacheReadTokens);
+      if (usage.cacheWriteTokens) this.#tokens.child(provider, model, 'cache_write').inc(usage.cacheWriteTokens);
+      if (usage.reasoningTokens) this.#tokens.child(provider, model, 'reasoning').inc(usage.reasoningTokens);
+    }
+  }
+
+  attemptEnded(provider: string, model: string, seconds: number, outcome: string): void {
+    const upstreamModel = this.#models.value(model);
+    const upstream = this.#upstreamOf(provider, upstreamModel);
+    upstream.latency.observe(seconds);
+    if (outcome === 'ok') upstream.ok.inc();
+    else this.#attempts.child(provider, upstreamModel, outcome).inc();
+  }
+
+  cooldownStarted(target: string, local: boolean): void {
+    this.#cooldowns.child(this.#models.value(target), local ? 'local' : 'remote').inc();
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  #upstreamOf(provider: string, model: string): UpstreamSeries {
+    const key = `${provider}\u0000${model}`;
+    let series = this.#upstreamSeries.get(key);
+    if (series === undefined) {
+      series = {
+        input: this.#tokens.child(provider, model, 'input'),
+        output: this.#tokens.child(provider, model, 'output'),
+        cost: this.#cost.child(provider, model),
+        ok: this.#attempts.child(provider, model, 'ok'),
+        latency: this.#upstream.child(provider, model),
+      };
+      this.#upstreamSeries.set(key, series);
+    }
+    return series;
+  }
+
+  #seriesOf(route: string, model: string, provider: string, status: number): RequestSeries {
+    const key = `${route}\u0000${model}\u0000${provider}\u0000${status}`;
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = {
+        requests: this.#requests.child(route, model, provider, String(status)),
+        duration: this.#duration.child(route, model, provider),
+        ttft: this.#ttft.child(route, model, provider),
+      };
+      this.#series.set(key, series);
+    }
+    return series;
+  }
+}
