@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { buildApp } from './http/build-app.ts';
 import type { ReadinessCheck } from './http/health/health-routes.ts';
+import { clusterMetricsRenderer } from './observability/cluster-metrics.ts';
 import { GatewayMetrics } from './observability/gateway-metrics.ts';
 import { GatewayObservability } from './observability/gateway-observability.ts';
 import { type ProviderTraceInfo, Tracing } from './observability/tracing.ts';
@@ -34,6 +36,7 @@ export async function startGateway(options: {
 }): Promise<RunningGateway> {
   const { config, logger, version } = options;
   const metrics = config.observability.metrics ? new GatewayMetrics() : undefined;
+  if (metrics !== undefined && cluster.isWorker) metrics.renderThrough(clusterMetricsRenderer(metrics.registry));
   const observability = new GatewayObservability({
     metrics,
     tracing:

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
+import { serveClusterMetrics } from '../observability/cluster-metrics.ts';
 
 /** How the primary tells each worker the port to bind (so `--port 0` means one port for all of them). */
 export const workerPortEnv = 'LLM_PROXY_WORKER_PORT';
@@ -43,7 +44,7 @@ export function checkWorkerState(config: GatewayConfig, workers: number): void {
  * same port with SO_REUSEPORT, so the kernel spreads connections and the primary handles none of the
  * traffic. A worker that dies after it was listening is replaced; one that dies before (bad config,
  * port taken) stops the pool. SIGTERM/SIGINT are passed on, and the pool resolves when every worker
- * has drained and exited: 0 if all exited cleanly.
+ * has drained and exited: 0 if all exited cleanly. `/metrics`, served by any worker, sums them all.
  */
 export async function runWorkerPool(options: {
   workers: number;
@@ -93,6 +94,7 @@ export async function runWorkerPool(options: {
     });
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    serveClusterMetrics();
     for (let index = 0; index < workers; index++) fork();
   });
 }

@@ -44,6 +44,7 @@ export class GatewayMetrics {
   readonly #cooldowns: CounterFamily;
   readonly #errors: CounterFamily;
   #inFlight = 0;
+  #render: () => Promise<string> = () => this.registry.metrics();
 
   constructor() {
     const registry = this.registry;
@@ -192,8 +193,14 @@ export class GatewayMetrics {
     this.#cooldowns.child(this.#models.value(target), local ? 'local' : 'remote').inc();
   }
 
+  /** The Prometheus text of `/metrics`: this process's registry, or what `renderThrough` set. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.#render();
+  }
+
+  /** In a `serve --workers` worker: `/metrics` answers for the whole pool (`cluster-metrics.ts`). */
+  renderThrough(render: () => Promise<string>): void {
+    this.#render = render;
   }
 
   get contentType(): string {

@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parsePrometheusText, sampleSum } from '../support/prometheus-text.ts';
 
 const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info' };
@@ -86,12 +87,37 @@ function chatOnNewConnection(port: number): Promise<number> {
   });
 }
 
+/** GET `path` on a new connection: status and body. */
+function getOnNewConnection(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
 describe('llm-proxy serve --workers', () => {
   it('runs N processes on one port, spreads connections over them, and drains them all on SIGTERM', async () => {
     const pool = new WorkerPool(['--workers', '2']);
     const port = await pool.port();
     const statuses = await Promise.all(Array.from({ length: 40 }, () => chatOnNewConnection(port)));
     assert.deepEqual(new Set(statuses), new Set([200]));
+    // Whichever worker takes the scrape, /metrics counts the whole pool's requests.
+    const counted: number[] = [];
+    for (let scrape = 0; scrape < 6; scrape++) {
+      const metrics = await getOnNewConnection(port, '/metrics');
+      assert.equal(metrics.status, 200);
+      const samples = parsePrometheusText(metrics.body);
+      counted.push(sampleSum(samples, 'llm_proxy_requests_total', { route: '/chat', status: '200' }));
+    }
+    assert.deepEqual(new Set(counted), new Set([40]));
     assert.equal(await pool.stop(), 0);
     const served = new Set(pool.lines.filter((line) => line.route === '/chat').map((line) => line.pid));
     assert.equal(served.size, 2, 'both workers served requests');

@@ -43,7 +43,18 @@ const allowed: Record<string, string[]> = {
   state: ['state', 'gateway', 'config', 'errors'],
   'start-gateway.ts': ['config', 'gateway', 'http', 'state', 'observability', 'start-governance.ts'],
   'start-governance.ts': ['config', 'gateway', 'governance', 'state', 'store'],
-  cli: ['cli', 'config', 'logging', 'providers', 'governance', 'store', 'state', 'errors', 'start-gateway.ts'],
+  cli: [
+    'cli',
+    'config',
+    'logging',
+    'providers',
+    'governance',
+    'store',
+    'state',
+    'observability',
+    'errors',
+    'start-gateway.ts',
+  ],
 };
 
 /** Provider folders that others may build on; every other provider folder stands alone. */
