@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { maxLoggedBodyChars, redactForLog } from '../logging/redact-text.ts';
+import { capturedBodyChars, redactForLog } from '../logging/redact-text.ts';
 
 /** Levels at which the request line is written; above them the line is not even built. */
 const infoLevels = new Set(['info', 'debug', 'trace']);
@@ -62,9 +62,9 @@ function registerBodyCapture(app: FastifyInstance): void {
   });
   app.addHook('onSend', function captureAnswer(request, _reply, payload, done) {
     const { record } = request;
-    if (record.responseLog !== undefined && record.responseLog.length < maxLoggedBodyChars) {
-      if (typeof payload === 'string') record.responseLog += payload.slice(0, maxLoggedBodyChars);
-      else if (Buffer.isBuffer(payload)) record.responseLog += payload.toString('utf8', 0, maxLoggedBodyChars);
+    if (record.responseLog !== undefined && record.responseLog.length < capturedBodyChars) {
+      if (typeof payload === 'string') record.responseLog += payload.slice(0, capturedBodyChars);
+      else if (Buffer.isBuffer(payload)) record.responseLog += payload.toString('utf8', 0, capturedBodyChars);
     }
     done(null, payload);
   });

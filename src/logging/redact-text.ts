@@ -14,9 +14,18 @@ const sensitive = [
 /** Largest body kept in a log line; the rest is cut with a marker. */
 export const maxLoggedBodyChars = 16 * 1024;
 
-/** A body for the log: cut to `maxLoggedBodyChars`, then every sensitive match replaced by `[redacted]`. */
+/**
+ * How much of a body to keep for redaction: past the cut, so that a secret straddling it is still
+ * whole when the patterns run.
+ */
+export const capturedBodyChars = maxLoggedBodyChars + 512;
+
+/**
+ * A body for the log: every sensitive match replaced by `[redacted]`, then cut to `maxLoggedBodyChars`
+ * (redacting first, so that the cut cannot leave the head of a secret too short to be recognised).
+ */
 export function redactForLog(text: string): string {
-  let out = text.length > maxLoggedBodyChars ? `${text.slice(0, maxLoggedBodyChars)}…[truncated]` : text;
+  let out = text.length > capturedBodyChars ? text.slice(0, capturedBodyChars) : text;
   for (const pattern of sensitive) out = out.replace(pattern, '[redacted]');
-  return out;
+  return out.length > maxLoggedBodyChars ? `${out.slice(0, maxLoggedBodyChars)}…[truncated]` : out;
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { RequestRecord } from '../../gateway/request-record.ts';
-import { maxLoggedBodyChars } from '../../logging/redact-text.ts';
+import { capturedBodyChars } from '../../logging/redact-text.ts';
 
 /**
  * Sends `events` (SSE text) as a `text/event-stream` response, writing each piece to the socket the
@@ -42,7 +42,7 @@ async function pump(
       if (next.done === true || response.destroyed) break;
       record.firstByteAt ??= performance.now();
       // Body logging (opt-in) keeps the start of the stream as sent.
-      if (record.responseLog !== undefined && record.responseLog.length < maxLoggedBodyChars)
+      if (record.responseLog !== undefined && record.responseLog.length < capturedBodyChars)
         record.responseLog += next.value;
       if (!response.write(next.value)) await drained(response);
     }
