@@ -142,4 +142,25 @@ describe('GET /metrics', () => {
     ).text();
     assert.equal(text.includes(key), false, 'no key in any label');
   });
+
+  it('counts a budget rejection by its error code', async () => {
+    const created = await postJson(
+      `${gateway.url}/admin/keys`,
+      { name: 'tiny-budget', max_budget_usd: 0.000001 },
+      { authorization: `Bearer ${masterKey}` },
+    );
+    const key = String(created.json['key']);
+    const before = await scrape();
+    const body = { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'spend it all' }] };
+    const statuses: number[] = [];
+    for (let index = 0; index < 3; index++)
+      statuses.push((await postJson(`${gateway.url}${chatRoute}`, body, { authorization: `Bearer ${key}` })).status);
+    const refused = statuses.filter((status) => status === 402).length;
+    assert.ok(refused >= 1, `the budget ran out (${statuses.join(', ')})`);
+    const after = await scrape();
+    const delta = (name: string, labels: Record<string, string>) =>
+      sampleSum(after, name, labels) - sampleSum(before, name, labels);
+    assert.equal(delta('llm_proxy_errors_total', { route: chatRoute, code: 'budget_exceeded' }), refused);
+    assert.equal(delta('llm_proxy_requests_total', { route: chatRoute, status: '402' }), refused);
+  });
 });
