@@ -2,7 +2,9 @@ import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/gateway-config.ts';
+import { AdmissionGate } from './gateway/admission-gate.ts';
 import { Gateway } from './gateway/gateway.ts';
+import { watchEventLoop } from './gateway/watch-event-loop.ts';
 import { buildApp } from './http/build-app.ts';
 import type { ReadinessCheck } from './http/health/health-routes.ts';
 import { clusterMetricsRenderer } from './observability/cluster-metrics.ts';
@@ -57,6 +59,14 @@ export async function startGateway(options: {
           logger.warn({ err: error }, 'redis (shared cool-downs) error; using local state'),
         );
   const stack = await startGovernance(config, gateway, logger);
+  const { server } = config;
+  const admission = new AdmissionGate({
+    maxInFlight: server.maxInFlight,
+    queueSize: server.queueSize,
+    queueTimeoutMs: server.queueTimeoutMs,
+  });
+  const loopWatch = server.maxEventLoopDelayMs > 0 ? watchEventLoop(admission, server.maxEventLoopDelayMs) : undefined;
+  observability.metrics?.watchAdmission(admission);
   const recorder = stack.recorder;
   if (recorder !== undefined) observability.metrics?.watchUsageQueue(() => recorder);
   const readiness: ReadinessCheck[] = [];
@@ -65,6 +75,7 @@ export async function startGateway(options: {
   if (pingRedis !== undefined) readiness.push({ name: 'redis', check: pingRedis });
   const app = await buildApp({
     observability,
+    admission,
     readiness,
     config,
     gateway,
@@ -95,6 +106,7 @@ export async function startGateway(options: {
         } finally {
           clearTimeout(force);
         }
+        loopWatch?.stop();
         await gateway.close();
         await stack.close();
         await cooldowns?.close();

@@ -74,6 +74,22 @@ export const ConfigFileSchema = Type.Object(
           body_limit_bytes: Type.Optional(PositiveInteger),
           /** How long SIGTERM waits for in-flight requests and streams before closing them. */
           shutdown_timeout_ms: Type.Optional(PositiveInteger),
+          /** Requests (streams included) one process serves at once; more wait in the queue, then get 503. */
+          max_in_flight: Type.Optional(PositiveInteger),
+          /** Requests that may wait for a slot (0: none). */
+          queue_size: Type.Optional(Type.Integer({ minimum: 0 })),
+          /** How long a request may wait for a slot. */
+          queue_timeout_ms: Type.Optional(PositiveInteger),
+          /** Mean event-loop delay over 0.5 s above which admission tightens (0: off). */
+          max_event_loop_delay_ms: Type.Optional(Type.Integer({ minimum: 0 })),
+          /** A client must send its request headers within this (slow-loris protection). */
+          headers_timeout_ms: Type.Optional(PositiveInteger),
+          /** A client must send its whole request within this. */
+          request_timeout_ms: Type.Optional(PositiveInteger),
+          /** Idle keep-alive connections are closed after this (advertised in `Keep-Alive: timeout=`). */
+          keep_alive_timeout_ms: Type.Optional(PositiveInteger),
+          /** A stream whose client reads nothing for this long is ended (its upstream released). */
+          stream_write_timeout_ms: Type.Optional(PositiveInteger),
           log_level: Type.Optional(
             Type.Union(
               ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),

@@ -11,6 +11,18 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** How long SIGTERM waits for in-flight requests and streams. */
   shutdownTimeoutMs: number;
+  /** Admission control: requests served at once per process, and the short queue behind them. */
+  maxInFlight: number;
+  queueSize: number;
+  queueTimeoutMs: number;
+  /** Mean event-loop delay above which admission tightens; 0: not watched. */
+  maxEventLoopDelayMs: number;
+  /** Connection hygiene: slow-loris bounds and the keep-alive idle timeout. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** A stream's client must take data within this, or the stream ends. */
+  streamWriteTimeoutMs: number;
 }
 
 export type RoutingStrategy = 'weighted' | 'round-robin' | 'least-in-flight' | 'lowest-latency';

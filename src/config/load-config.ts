@@ -39,6 +39,19 @@ const defaults = {
   shutdownTimeoutMs: 30_000,
 };
 
+/** Capacity and connection defaults (README, "Capacity and overload"). */
+const capacityDefaults = {
+  maxInFlight: 1024,
+  queueSize: 128,
+  queueTimeoutMs: 250,
+  maxEventLoopDelayMs: 0,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  // Longer than the idle timeouts of the load balancers usually in front (60 s), so that they close first.
+  keepAliveTimeoutMs: 75_000,
+  streamWriteTimeoutMs: 60_000,
+};
+
 const defaultRouting: RoutingPolicy = {
   strategy: 'weighted',
   retries: 2,
@@ -87,6 +100,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       bodyLimitBytes: file.server?.body_limit_bytes ?? defaults.bodyLimitBytes,
       logLevel: logLevel as LogLevel,
       shutdownTimeoutMs: file.server?.shutdown_timeout_ms ?? defaults.shutdownTimeoutMs,
+      ...buildCapacity(file),
     },
     connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
     connectTimeoutMs: timeouts.connectMs,
@@ -238,6 +252,23 @@ function buildObservability(file: ConfigFile, env: Env): ObservabilityConfig {
     serviceName: nonEmpty(env['OTEL_SERVICE_NAME']) ?? 'llm-proxy',
     logBodies: logBodies === undefined ? (section.log_bodies ?? false) : logBodies === 'true',
   };
+}
+
+function buildCapacity(file: ConfigFile): typeof capacityDefaults {
+  const server = file.server ?? {};
+  const capacity = {
+    maxInFlight: server.max_in_flight ?? capacityDefaults.maxInFlight,
+    queueSize: server.queue_size ?? capacityDefaults.queueSize,
+    queueTimeoutMs: server.queue_timeout_ms ?? capacityDefaults.queueTimeoutMs,
+    maxEventLoopDelayMs: server.max_event_loop_delay_ms ?? capacityDefaults.maxEventLoopDelayMs,
+    headersTimeoutMs: server.headers_timeout_ms ?? capacityDefaults.headersTimeoutMs,
+    requestTimeoutMs: server.request_timeout_ms ?? capacityDefaults.requestTimeoutMs,
+    keepAliveTimeoutMs: server.keep_alive_timeout_ms ?? capacityDefaults.keepAliveTimeoutMs,
+    streamWriteTimeoutMs: server.stream_write_timeout_ms ?? capacityDefaults.streamWriteTimeoutMs,
+  };
+  if (capacity.headersTimeoutMs > capacity.requestTimeoutMs)
+    throw new ConfigError('server.headers_timeout_ms: must not exceed server.request_timeout_ms');
+  return capacity;
 }
 
 function buildRouting(file: ConfigFile): RoutingPolicy {

@@ -44,6 +44,10 @@ export const errorCodes = {
     status: 503,
     summary: 'Every target of the model is cooling down after failures; Retry-After says until when.',
   },
+  overloaded: {
+    status: 503,
+    summary: 'The gateway is at its concurrency limit or CPU-bound; Retry-After says when to try again.',
+  },
   client_closed_request: { status: 499, summary: 'The caller went away; the upstream call was aborted.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config.ts';
+import type { AdmissionGate } from '../gateway/admission-gate.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { Governance } from '../governance/governance.ts';
 import type { KeyAdmin } from '../governance/key-admin.ts';
@@ -7,6 +8,7 @@ import type { GatewayObservability } from '../observability/gateway-observabilit
 import type { GovernanceStore } from '../store/store-records.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
+import { registerAdmission } from './admission/register-admission.ts';
 import { registerCountTokensRoute } from './anthropic/count-tokens-route.ts';
 import { registerMessagesRoute } from './anthropic/messages-route.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
@@ -21,10 +23,13 @@ import { registerOpenApi } from './openapi.ts';
 import { generateRequestId, registerRequestContext } from './request-context.ts';
 import { registerRequestLog } from './request-log.ts';
 import { registerRootRoute } from './root-route.ts';
+import { registerEventStreams } from './sse/send-event-stream.ts';
 
 export interface BuildAppOptions {
   config: GatewayConfig;
   observability: GatewayObservability;
+  /** This process's bound on concurrent upstream requests. */
+  admission: AdmissionGate;
   /** Dependencies `/health/ready` checks. */
   readiness: readonly ReadinessCheck[];
   gateway: Gateway;
@@ -47,6 +52,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: false,
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
+    // Connection hygiene: a keep-alive longer than the balancers' in front, and slow-loris bounds
+    // checked every second (Node's default check runs every 30 s).
+    keepAliveTimeout: config.server.keepAliveTimeoutMs,
+    requestTimeout: config.server.requestTimeoutMs,
+    http: {
+      headersTimeout: config.server.headersTimeoutMs,
+      requestTimeout: config.server.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true },
     },
@@ -54,12 +68,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Every API here takes JSON; anything else is a 415, not a string body failing validation.
   app.removeContentTypeParser('text/plain');
   registerRequestContext(app);
+  registerEventStreams(app, { writeTimeoutMs: config.server.streamWriteTimeoutMs });
   // OpenAPI first: it documents the routes registered after it.
   await registerOpenApi(app, version);
   registerObservability(app, options.observability, { metricsToken: config.observability.metricsToken });
   registerErrorHandler(app);
   registerRootRoute(app, version);
   registerHealthRoutes(app, options.readiness);
+  // Before governance: a refusal under overload costs no key check and no body parse.
+  registerAdmission(app, options.admission);
   registerGovernance(app, governance);
   // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
   registerRequestLog(app, { logBodies: config.observability.logBodies });

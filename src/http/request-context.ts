@@ -22,6 +22,8 @@ declare module 'fastify' {
     governed?: boolean;
     /** An admin route: the master key only. */
     admin?: boolean;
+    /** A route that calls an upstream: it takes an admission slot (http/admission/). */
+    admitted?: boolean;
   }
 }
 

@@ -150,6 +150,41 @@ export class GatewayMetrics {
     });
   }
 
+  /** Admission gauges and refusals, read when `/metrics` is scraped. */
+  watchAdmission(gate: {
+    inFlight: number;
+    queued: number;
+    limit: number;
+    shed: Readonly<Record<string, number>>;
+  }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'llm_proxy_admission_queue_depth',
+      help: 'Requests waiting for an admission slot.',
+      registers,
+      collect() {
+        this.set(gate.queued);
+      },
+    });
+    new Gauge({
+      name: 'llm_proxy_admission_limit',
+      help: 'Concurrent upstream requests admitted: server.max_in_flight, or lower while the event loop lags.',
+      registers,
+      collect() {
+        this.set(gate.limit);
+      },
+    });
+    const shed = new CounterFamily(
+      this.registry,
+      'llm_proxy_admission_shed_total',
+      'Requests refused with 503 overloaded, by reason: full (no slot, queue full), queue_timeout, event_loop.',
+      ['reason'],
+    );
+    shed.beforeCollect(() => {
+      for (const [reason, count] of Object.entries(gate.shed)) shed.child(reason).value = count;
+    });
+  }
+
   requestStarted(): void {
     this.#inFlight += 1;
   }

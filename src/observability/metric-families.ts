@@ -21,6 +21,7 @@ abstract class MetricFamily<Child> {
   readonly name: string;
   readonly help: string;
   readonly #labelNames: readonly string[];
+  #beforeCollect: (() => void) | undefined;
 
   constructor(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
     this.name = name;
@@ -50,7 +51,14 @@ abstract class MetricFamily<Child> {
   protected abstract create(labels: Labels): Child;
   protected abstract samples(child: Child, into: Sample[]): void;
 
+  /** Runs at each scrape before the samples are read: for values kept elsewhere and copied in. */
+  beforeCollect(update: () => void): this {
+    this.#beforeCollect = update;
+    return this;
+  }
+
   get(): { name: string; help: string; type: string; aggregator: string; values: Sample[] } {
+    this.#beforeCollect?.();
     const values: Sample[] = [];
     for (const child of this.#children.values()) this.samples(child, values);
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };

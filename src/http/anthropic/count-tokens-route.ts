@@ -16,7 +16,7 @@ export function registerCountTokensRoute(app: FastifyInstance, gateway: Gateway)
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/messages/count_tokens',
     {
-      config: { errorShape: 'anthropic', governed: true },
+      config: { errorShape: 'anthropic', governed: true, admitted: true },
       schema: {
         summary: 'Count the input tokens of a Messages request (exact for Anthropic, estimated otherwise).',
         tags: ['anthropic'],

@@ -30,7 +30,7 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway, go
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/messages',
     {
-      config: { errorShape: 'anthropic', governed: true },
+      config: { errorShape: 'anthropic', governed: true, admitted: true },
       schema: {
         summary: 'Anthropic Messages, streaming or not, to any configured provider.',
         tags: ['anthropic'],

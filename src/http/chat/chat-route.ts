@@ -14,7 +14,7 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway, govern
     '/chat',
     {
       bodyLimit: chatBodyLimit,
-      config: { errorShape: 'simple', governed: true },
+      config: { errorShape: 'simple', governed: true, admitted: true },
       schema: {
         summary: 'Send one prompt to a provider and get the text back (the original contract).',
         tags: ['simple'],

@@ -37,7 +37,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
   const error = toGatewayError(thrown);
   request.record.errorCode = error.code;
   if (error.code === 'internal_error') request.log.error({ err: thrown }, 'unhandled error');
-  else if (error.status >= 500) request.log.warn({ code: error.code, detail: error.message }, 'request failed');
+  // Refusals under overload are counted, not logged one by one: that would add load when there is too much.
+  else if (error.status >= 500 && error.code !== 'overloaded')
+    request.log.warn({ code: error.code, detail: error.message }, 'request failed');
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply
     .code(error.status)

@@ -28,7 +28,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/chat/completions',
     {
-      config: { errorShape: 'openai', governed: true },
+      config: { errorShape: 'openai', governed: true, admitted: true },
       schema: {
         summary: 'OpenAI Chat Completions, streaming or not, to any configured provider.',
         tags: ['openai'],

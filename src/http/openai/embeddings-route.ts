@@ -28,7 +28,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/embeddings',
     {
-      config: { errorShape: 'openai', governed: true },
+      config: { errorShape: 'openai', governed: true, admitted: true },
       schema: {
         summary: 'OpenAI Embeddings, for OpenAI-format providers.',
         tags: ['openai'],

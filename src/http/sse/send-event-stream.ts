@@ -1,14 +1,27 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { capturedBodyChars } from '../../logging/redact-text.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** How long a stream waits for its caller to take more data before it is ended. */
+    streamWriteTimeoutMs: number;
+  }
+}
+
+/** Sets how long a stream waits for a caller that reads nothing (`server.stream_write_timeout_ms`). */
+export function registerEventStreams(app: FastifyInstance, options: { writeTimeoutMs: number }): void {
+  app.decorate('streamWriteTimeoutMs', options.writeTimeoutMs);
+}
 
 /**
  * Sends `events` (SSE text) as a `text/event-stream` response, writing each piece to the socket the
  * moment it is produced. The reply is taken over from Fastify (no Readable and pipe in between: they
  * cost a few scheduling hops per event); Fastify still runs the onResponse hooks when it finishes.
- * A slow caller is waited for (`drain`), never buffered for; when the caller goes away the generator
- * chain is returned, which releases the upstream.
+ * A slow caller is waited for (`drain`), never buffered for: the upstream is not read meanwhile, so
+ * TCP pushes back on it. A caller that takes nothing for `streamWriteTimeoutMs` is cut off. When the
+ * caller goes away the generator chain is returned, which releases the upstream.
  */
 export function sendEventStream(
   reply: FastifyReply,
@@ -25,7 +38,7 @@ export function sendEventStream(
   // Tells nginx-style proxies in front of the gateway not to buffer the stream either.
   response.setHeader('x-accel-buffering', 'no');
   response.writeHead(reply.statusCode);
-  void pump(response, events, record, reply.log);
+  void pump(response, events, record, reply.log, reply.server.streamWriteTimeoutMs);
   return reply;
 }
 
@@ -34,6 +47,7 @@ async function pump(
   events: AsyncIterable<string>,
   record: RequestRecord,
   log: FastifyBaseLogger,
+  writeTimeoutMs: number,
 ): Promise<void> {
   const iterator = events[Symbol.asyncIterator]();
   try {
@@ -44,7 +58,11 @@ async function pump(
       // Body logging (opt-in) keeps the start of the stream as sent.
       if (record.responseLog !== undefined && record.responseLog.length < capturedBodyChars)
         record.responseLog += next.value;
-      if (!response.write(next.value)) await drained(response);
+      if (!response.write(next.value) && !(await drained(response, writeTimeoutMs))) {
+        log.info({ writeTimeoutMs }, 'stream ended: the caller took no data for the write timeout');
+        response.destroy();
+        break;
+      }
     }
     if (!response.destroyed) response.end();
   } catch (error) {
@@ -56,14 +74,17 @@ async function pump(
   }
 }
 
-/** Resolves when the caller has read enough to take more, or has gone away. */
-function drained(response: ServerResponse): Promise<void> {
+/** True when the caller has read enough to take more (or has gone away); false after `timeoutMs`. */
+function drained(response: ServerResponse, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = (): void => {
+    const done = (): void => finish(true);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    function finish(taken: boolean): void {
+      clearTimeout(timer);
       response.off('drain', done);
       response.off('close', done);
-      resolve();
-    };
+      resolve(taken);
+    }
     response.on('drain', done);
     response.on('close', done);
   });

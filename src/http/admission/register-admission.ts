@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { AdmissionGate } from '../../gateway/admission-gate.ts';
+
+/**
+ * Admission control on the routes that call an upstream (`config.admitted`): a slot is taken in
+ * `onRequest` — before authentication and before the body is read, so refusing costs next to nothing —
+ * and given back when the response closes, whether it finished, failed or was abandoned. Refusals are
+ * `overloaded` errors, rendered in the route's API shape with `Retry-After`. Health, metrics, model
+ * lists and the admin API are never admitted, so they answer under any load.
+ */
+export function registerAdmission(app: FastifyInstance, gate: AdmissionGate): void {
+  app.addHook('onRequest', function admit(request, reply, done) {
+    if (request.routeOptions.config.admitted !== true) return done();
+    const release = (): void => {
+      reply.raw.once('close', () => gate.leave());
+    };
+    let waiting: Promise<void> | undefined;
+    try {
+      waiting = gate.enter(request.callerSignal);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (waiting === undefined) {
+      release();
+      done();
+      return;
+    }
+    waiting.then(
+      () => {
+        release();
+        done();
+      },
+      (error: Error) => done(error),
+    );
+  });
+}
