@@ -17,34 +17,42 @@ interface Waiter {
   refuse: (error: Error) => void;
 }
 
+/** Each lagging interval refuses this much more of the traffic; each calm one, half as much less. */
+const dropStep = 0.1;
+/** Some requests always get through, so that recovery is seen. */
+const maxDropRatio = 0.95;
+
 /** What a refused caller is told: retry after a second, when the burst has likely passed. */
 const retryAfterSeconds = '1';
 
-function overloaded(message: string): GatewayError {
+/** The `overloaded` error, with its `Retry-After`. */
+export function overloaded(message: string): GatewayError {
   return new GatewayError('overloaded', message, { headers: { 'retry-after': retryAfterSeconds } });
 }
 
 /**
  * Admission control for one process: at most `limit` requests in flight, a short FIFO queue behind
  * them, and an immediate refusal (503 `overloaded`, `Retry-After`) past that — so a spike costs the
- * excess a fast answer instead of costing everyone a slow one. `tighten`/`relax` move the limit under
- * the configured maximum when the event loop lags (see `watch-event-loop.ts`): down to 90% of what is
- * running, then back up by half again each calm interval. Admitting a request under the limit
- * allocates nothing.
+ * excess a fast answer instead of costing everyone a slow one.
+ *
+ * A bound on requests in flight protects memory and upstreams, but not the CPU: with fast upstreams a
+ * saturated process has few requests in flight and the rest waiting, unread, in its sockets. For that
+ * the gate also refuses a share of new requests (`dropRatio`) that `tighten`/`relax` move while the
+ * event loop lags (see `watch-event-loop.ts`), and `refuseEarly` lets the server refuse before any
+ * routing or parsing (see `http/admission/`), which is what lets a saturated process catch up.
+ * Admitting a request under the limit allocates nothing.
  */
 export class AdmissionGate {
-  readonly #maxInFlight: number;
   readonly #queueSize: number;
   readonly #queueTimeoutMs: number;
   readonly #queue: Waiter[] = [];
-  #limit: number;
+  readonly #limit: number;
   #inFlight = 0;
-  #lagging = false;
+  #dropRatio = 0;
   /** Requests refused since start, by reason. */
   readonly shed: Record<ShedReason, number> = { full: 0, queue_timeout: 0, event_loop: 0 };
 
   constructor(limits: AdmissionLimits) {
-    this.#maxInFlight = limits.maxInFlight;
     this.#queueSize = limits.queueSize;
     this.#queueTimeoutMs = limits.queueTimeoutMs;
     this.#limit = limits.maxInFlight;
@@ -58,9 +66,29 @@ export class AdmissionGate {
     return this.#queue.length;
   }
 
-  /** The bound in force: the configured maximum, or lower while the event loop lags. */
   get limit(): number {
     return this.#limit;
+  }
+
+  /** The share of new requests refused because the event loop lags (0 when it keeps up). */
+  get dropRatio(): number {
+    return this.#dropRatio;
+  }
+
+  /**
+   * For the server, before any routing: true when this request is to be refused outright (counted
+   * here) — every slot and the queue are taken, or it falls in the share shed while the loop lags.
+   */
+  refuseEarly(): boolean {
+    if (this.#dropRatio > 0 && Math.random() < this.#dropRatio) {
+      this.shed.event_loop += 1;
+      return true;
+    }
+    if (this.#inFlight >= this.#limit && this.#queue.length >= this.#queueSize) {
+      this.shed.full += 1;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -73,10 +101,6 @@ export class AdmissionGate {
       this.#inFlight += 1;
       return undefined;
     }
-    if (this.#lagging) {
-      this.shed.event_loop += 1;
-      throw overloaded('The gateway is overloaded (its event loop is lagging); retry shortly.');
-    }
     if (this.#queue.length >= this.#queueSize) {
       this.shed.full += 1;
       throw overloaded(`The gateway is at its limit of ${this.#limit} concurrent requests; retry shortly.`);
@@ -86,34 +110,19 @@ export class AdmissionGate {
 
   /** Gives a slot back: to the first waiter, if any. */
   leave(): void {
-    if (this.#inFlight <= this.#limit) {
-      const next = this.#queue.shift();
-      if (next !== undefined) {
-        next.admit();
-        return;
-      }
-    }
-    this.#inFlight -= 1;
+    const next = this.#queue.shift();
+    if (next !== undefined) next.admit();
+    else this.#inFlight -= 1;
   }
 
-  /** The event loop lags: bound in-flight requests below what is running now, and stop queueing. */
+  /** The event loop lags: refuse a larger share of new requests. */
   tighten(): void {
-    this.#lagging = true;
-    this.#limit = Math.max(1, Math.min(this.#limit, Math.floor(this.#inFlight * 0.9)));
-    for (const waiter of this.#queue.splice(0)) {
-      this.shed.event_loop += 1;
-      waiter.refuse(overloaded('The gateway is overloaded (its event loop is lagging); retry shortly.'));
-    }
+    this.#dropRatio = Math.min(maxDropRatio, this.#dropRatio + dropStep);
   }
 
-  /** The event loop keeps up: raise the bound back towards the configured maximum. */
+  /** The event loop keeps up: refuse a smaller share, down to none. */
   relax(): void {
-    if (this.#limit >= this.#maxInFlight) {
-      this.#lagging = false;
-      return;
-    }
-    this.#limit = Math.min(this.#maxInFlight, Math.max(this.#limit + 1, Math.ceil(this.#limit * 1.5)));
-    if (this.#limit >= this.#maxInFlight) this.#lagging = false;
+    this.#dropRatio = Math.max(0, this.#dropRatio - dropStep / 2);
   }
 
   #wait(signal: AbortSignal): Promise<void> {

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AdmissionGate } from './admission-gate.ts';
 
 /** How often the delay is read and the admission bound adjusted. */
-const intervalMs = 500;
+const intervalMs = 250;
 
 /**
  * Watches the event loop's delay (`perf_hooks.monitorEventLoopDelay`) and tightens admission while its

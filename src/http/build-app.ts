@@ -8,10 +8,12 @@ import type { GatewayObservability } from '../observability/gateway-observabilit
 import type { GovernanceStore } from '../store/store-records.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
+import { admissionServerFactory } from './admission/admission-server.ts';
 import { registerAdmission } from './admission/register-admission.ts';
 import { registerCountTokensRoute } from './anthropic/count-tokens-route.ts';
 import { registerMessagesRoute } from './anthropic/messages-route.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
+import type { ErrorShape } from './errors/error-shape.ts';
 import { registerErrorHandler } from './errors/register-error-handler.ts';
 import { registerGovernance } from './governance/register-governance.ts';
 import { type ReadinessCheck, registerHealthRoutes } from './health/health-routes.ts';
@@ -44,6 +46,8 @@ export interface BuildAppOptions {
 /** Builds the Fastify application: hooks, the error handler, OpenAPI, and every API surface. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, gateway, governance, logger, version } = options;
+  // Admitted routes and their error shapes, filled as they register (below), read by the server.
+  const admittedPaths = new Map<string, ErrorShape>();
   const app = Fastify({
     loggerInstance: logger,
     // Fastify's two lines per request are replaced by our one (request-log.ts).
@@ -54,16 +58,23 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
     // Connection hygiene: a keep-alive longer than the balancers' in front, and slow-loris bounds
     // checked every second (Node's default check runs every 30 s).
-    keepAliveTimeout: config.server.keepAliveTimeoutMs,
-    requestTimeout: config.server.requestTimeoutMs,
-    http: {
-      headersTimeout: config.server.headersTimeoutMs,
-      requestTimeout: config.server.requestTimeoutMs,
-      connectionsCheckingInterval: 1_000,
-    },
+    serverFactory: admissionServerFactory(options.admission, admittedPaths, {
+      http: {
+        headersTimeout: config.server.headersTimeoutMs,
+        requestTimeout: config.server.requestTimeoutMs,
+        connectionsCheckingInterval: 1_000,
+      },
+      keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+      requestTimeoutMs: config.server.requestTimeoutMs,
+      onRefused: (path) => options.observability.refused(path),
+    }),
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true },
     },
+  });
+  app.addHook('onRoute', (route) => {
+    if (route.config?.admitted === true && route.method === 'POST')
+      admittedPaths.set(route.url, route.config.errorShape ?? 'openai');
   });
   // Every API here takes JSON; anything else is a 415, not a string body failing validation.
   app.removeContentTypeParser('text/plain');

@@ -154,7 +154,7 @@ export class GatewayMetrics {
   watchAdmission(gate: {
     inFlight: number;
     queued: number;
-    limit: number;
+    dropRatio: number;
     shed: Readonly<Record<string, number>>;
   }): void {
     const registers = [this.registry];
@@ -167,11 +167,11 @@ export class GatewayMetrics {
       },
     });
     new Gauge({
-      name: 'llm_proxy_admission_limit',
-      help: 'Concurrent upstream requests admitted: server.max_in_flight, or lower while the event loop lags.',
+      name: 'llm_proxy_admission_drop_ratio',
+      help: 'Share of new requests refused because the event loop lags (server.max_event_loop_delay_ms).',
       registers,
       collect() {
-        this.set(gate.limit);
+        this.set(gate.dropRatio);
       },
     });
     const shed = new CounterFamily(
@@ -214,6 +214,12 @@ export class GatewayMetrics {
       if (usage.cacheWriteTokens) this.#tokens.child(provider, model, 'cache_write').inc(usage.cacheWriteTokens);
       if (usage.reasoningTokens) this.#tokens.child(provider, model, 'reasoning').inc(usage.reasoningTokens);
     }
+  }
+
+  /** A request refused before routing (admission's early path): counted as a 503 `overloaded`. */
+  refused(route: string): void {
+    this.#seriesOf(route, 'none', 'none', 503).requests.inc();
+    this.#errors.child(route, 'overloaded').inc();
   }
 
   attemptEnded(provider: string, model: string, seconds: number, outcome: string): void {

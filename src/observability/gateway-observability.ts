@@ -32,6 +32,11 @@ export class GatewayObservability implements GatewayObserver {
     this.tracing?.endRequest(record, status);
   }
 
+  /** A request refused by admission before it reached a route (no record, no span). */
+  refused(route: string): void {
+    this.metrics?.refused(route);
+  }
+
   attemptStarted(record: RequestRecord, provider: string, model: string): AttemptScope {
     const metrics = this.metrics;
     if (metrics === undefined && this.tracing === undefined) return noScope;

@@ -65,7 +65,7 @@ describe('overload: admission control in a gateway process', () => {
       const body = JSON.parse(answer.body) as { error: { type: string; code: string } };
       assert.deepEqual([body.error.type, body.error.code], ['server_error', 'overloaded']);
     }
-    // Seen by the caller (400 connections opened at once by this one process), and inside the gateway.
+    // Seen by the caller, 400 connections opened at once by this one process.
     const slowest = Math.max(...refused.map((answer) => answer.elapsedMs));
     assert.ok(slowest < 1_000, `the slowest refusal reached the caller in ${slowest.toFixed(0)} ms`);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -74,18 +74,11 @@ describe('overload: admission control in a gateway process', () => {
       Number(new RegExp(`llm_proxy_admission_shed_total\\{reason="${reason}"\\} (\\d+)`).exec(metrics)?.[1]);
     assert.equal(shed('full') + shed('queue_timeout'), refused.length);
     assert.ok(shed('full') > 300, 'most were refused at once');
-    assert.match(metrics, /llm_proxy_errors_total\{route="\/v1\/chat\/completions",code="overloaded"\} [1-9]/);
-    // Those refused at once took well under a millisecond in the gateway (its own log lines say).
-    const inGateway = gateway.lines
-      .filter((line) => line['msg'] === 'request' && line['status'] === 503)
-      .map((line) => Number(line['latencyMs']))
-      .sort((a, b) => a - b);
-    assert.equal(inGateway.length, refused.length);
-    const refusedAtOnce = inGateway.slice(0, shed('full'));
-    assert.ok(
-      (refusedAtOnce[refusedAtOnce.length - 1] ?? 0) < 50,
-      `refused at once in the gateway: p50 ${refusedAtOnce[refusedAtOnce.length >> 1]} ms, max ${refusedAtOnce.at(-1)} ms`,
+    const overloadedErrors = Number(
+      /llm_proxy_errors_total\{route="\/v1\/chat\/completions",code="overloaded"\} (\d+)/.exec(metrics)?.[1],
     );
+    assert.equal(overloadedErrors, refused.length, 'every refusal is counted, early ones included');
+    for (const answer of refused) assert.match(String(answer.headers['x-request-id']), /^[\w-]{36}$/);
 
     await new Promise((resolve) => setTimeout(resolve, 600));
     const afterRss = gateway.rss();

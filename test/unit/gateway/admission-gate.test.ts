@@ -61,26 +61,30 @@ describe('AdmissionGate', () => {
     assert.equal(gate.inFlight, 0);
   });
 
-  it('tightens below the running load while the event loop lags, without queueing, and relaxes back', async () => {
-    const gate = new AdmissionGate({ maxInFlight: 100, queueSize: 10, queueTimeoutMs: 10_000 });
-    for (let index = 0; index < 50; index++) gate.enter(never);
-    const waiter = gate.enter(never);
-    assert.equal(waiter, undefined, 'under the limit: admitted');
+  it('refuses early when every slot and the queue are taken, and a growing share while the event loop lags', () => {
+    const gate = new AdmissionGate({ maxInFlight: 2, queueSize: 0, queueTimeoutMs: 100 });
+    assert.equal(gate.refuseEarly(), false);
+    gate.enter(never);
+    gate.enter(never);
+    assert.equal(gate.refuseEarly(), true);
+    assert.equal(gate.shed.full, 1);
+    gate.leave();
+    gate.leave();
+    const share = () => {
+      let refused = 0;
+      for (let index = 0; index < 10_000; index++) if (gate.refuseEarly()) refused++;
+      return refused / 10_000;
+    };
+    assert.equal(share(), 0);
     gate.tighten();
-    assert.equal(gate.limit, 45);
-    assert.throws(
-      () => gate.enter(never),
-      (error) => /event loop/.test(refusal(error)),
-    );
-    assert.equal(gate.shed.event_loop, 1);
-    for (let index = 0; index < 20; index++) gate.leave();
-    assert.equal(gate.enter(never), undefined, 'below the tightened limit again');
-    let rounds = 0;
-    while (gate.limit < 100) {
-      gate.relax();
-      rounds++;
-    }
-    assert.ok(rounds > 1 && rounds < 20, `back to the maximum in ${rounds} steps`);
-    assert.equal(gate.enter(never), undefined);
+    gate.tighten();
+    gate.tighten();
+    assert.ok(Math.abs(gate.dropRatio - 0.3) < 1e-9);
+    assert.ok(Math.abs(share() - 0.3) < 0.03);
+    for (let index = 0; index < 20; index++) gate.tighten();
+    assert.equal(gate.dropRatio, 0.95, 'some requests always get through');
+    for (let index = 0; index < 40; index++) gate.relax();
+    assert.equal(gate.dropRatio, 0);
+    assert.ok(gate.shed.event_loop > 0);
   });
 });
