@@ -17,10 +17,12 @@ import {
   type LatencyResult,
   measureLatency,
   measureOpenLoop,
+  measureOverload,
   measureSoak,
   measureStreaming,
   measureThroughput,
   type OpenLoopResult,
+  type OverloadResult,
 } from './lib/measure.ts';
 import { rssMb, stopAll, waitForHttp } from './lib/processes.ts';
 import { type BenchResults, describeMachine, renderReport } from './lib/report.ts';
@@ -28,7 +30,11 @@ import {
   directSystem,
   mockPort,
   portkeyInstalled,
+  portkeyVia,
   type System,
+  slowMockDelayMs,
+  slowMockOrigin,
+  slowMockPort,
   startLlmProxy,
   startMock,
   startNginx,
@@ -39,6 +45,8 @@ import {
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    /** Only the overload section, printed, not written to BENCHMARKS.md (to try it out). */
+    'overload-only': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string' },
   },
 });
@@ -53,6 +61,10 @@ const plan = {
   streamRounds: quick ? 1 : 2,
   streams: quick ? 5 : 15,
   soakSeconds: Number(values['soak-seconds'] ?? (quick ? 20 : 300)),
+  overloadSeconds: quick ? 5 : 15,
+  // The default admission bound: a closed loop of this many is never refused, so it measures capacity.
+  overloadCapacityConnections: 1024,
+  overloadCapacitySeconds: quick ? 4 : 8,
 };
 const serverCpu = 0;
 const loadCpu = 1;
@@ -71,6 +83,10 @@ try {
 }
 
 async function main(): Promise<void> {
+  if (values['overload-only']) {
+    console.log(JSON.stringify(await overloadSection(), null, 2));
+    return;
+  }
   startMock(dir, loadCpu);
   await waitForHttp(`http://127.0.0.1:${mockPort}/`);
   const redisUrl =
@@ -134,6 +150,8 @@ async function main(): Promise<void> {
   log(`streaming: ${plan.streamRounds} rounds of ${plan.streams} streams of 64 chunks`);
   const streaming = await measureStreaming(systems, { ...placement, rounds: plan.streamRounds, streams: plan.streams });
 
+  const overload = await overloadSection();
+
   const finalRss: Record<string, number> = {};
   for (const system of systems) if (system.process) finalRss[system.id] = Math.round(rssMb(system.process.pid));
 
@@ -148,7 +166,10 @@ async function main(): Promise<void> {
     command: `npm run bench${quick ? ' -- --quick' : ''}`,
     machine: describeMachine(),
     plan,
-    systems: Object.fromEntries([...systems, workers].map((system) => [system.id, system.label])),
+    systems: {
+      ...Object.fromEntries([...systems, workers].map((system) => [system.id, system.label])),
+      ...overload.labels,
+    },
     idleRss,
     finalRss,
     throughput: { ...throughput, ...scaling },
@@ -156,6 +177,7 @@ async function main(): Promise<void> {
     openLoop,
     streaming,
     soak,
+    overload: overload.results,
   };
   writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   const report = renderReport(results);
@@ -164,6 +186,33 @@ async function main(): Promise<void> {
     writeFileSync(join(root, 'BENCHMARKS.md'), report);
     log('wrote BENCHMARKS.md');
   }
+}
+
+/**
+ * Twice the capacity, behind an upstream that takes 1 s like an LLM: llm-proxy as `npm start` runs it
+ * (default admission settings) and Portkey, each on its own fresh process.
+ */
+async function overloadSection(): Promise<{ results: Record<string, OverloadResult>; labels: Record<string, string> }> {
+  log(`overload: open loop at twice capacity for ${plan.overloadSeconds} s, upstream delay ${slowMockDelayMs} ms`);
+  startMock(dir, loadCpu, { port: slowMockPort, delayMs: slowMockDelayMs });
+  await waitForHttp(`${slowMockOrigin}/`);
+  const systems = [
+    await startLlmProxy({ dir, cpu: serverCpu, port: 9111, mode: 'bare', upstreamOrigin: slowMockOrigin }),
+    portkeyVia(await startPortkey(dir, serverCpu, 9112), slowMockOrigin),
+  ];
+  const options = {
+    ...placement,
+    seconds: plan.overloadSeconds,
+    capacityConnections: plan.overloadCapacityConnections,
+    capacitySeconds: plan.overloadCapacitySeconds,
+  };
+  const results: Record<string, OverloadResult> = {};
+  const labels: Record<string, string> = {};
+  for (const system of systems) {
+    results[system.id] = await measureOverload(system, options);
+    labels[system.id] = system.label;
+  }
+  return { results, labels };
 }
 
 /** wrk and taskset are required; Portkey is installed into bench/node_modules the first time. */

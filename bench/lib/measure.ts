@@ -255,3 +255,74 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   const shift = by % items.length;
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
+
+export interface OverloadResult {
+  /** 2xx per second under a closed loop of `capacityConnections` connections. */
+  capacityRps: number;
+  rate: number;
+  sent: number;
+  answered: number;
+  shed: number;
+  failed: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  shedP50Ms: number | null;
+  shedP99Ms: number | null;
+  peakRssMb: number | undefined;
+  /** Five seconds after the run. */
+  afterRssMb: number | undefined;
+}
+
+/**
+ * Overload: capacity first (wrk, closed loop, enough connections to cover the slow upstream's latency;
+ * 2xx only), then open-loop load at twice that for `seconds` from bench/overload-load.ts, which opens
+ * connections as independent clients would. Peak RSS during the run, and RSS five seconds after it.
+ */
+export async function measureOverload(
+  system: System,
+  options: Placement & { seconds: number; capacityConnections: number; capacitySeconds: number },
+): Promise<OverloadResult> {
+  const request = system.chat(false);
+  await runWrk({
+    request,
+    connections: options.capacityConnections,
+    seconds: 2,
+    cpu: options.loadCpu,
+    dir: options.dir,
+  });
+  const capacity = await runWrk({
+    request,
+    connections: options.capacityConnections,
+    seconds: options.capacitySeconds,
+    cpu: options.loadCpu,
+    dir: options.dir,
+  });
+  const capacityRps = Math.max(1, capacity.rps - capacity.failures / options.capacitySeconds);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const rate = Math.round(2 * capacityRps);
+  const file = join(options.dir, `overload-${system.id}.json`);
+  writeFileSync(file, JSON.stringify(request));
+  const pid = system.process?.pid;
+  const sampler = pid === undefined ? undefined : sampleRss(pid);
+  const { stdout } = await run(
+    'taskset',
+    [
+      '-c',
+      String(options.loadCpu),
+      process.execPath,
+      join(benchDir, 'overload-load.ts'),
+      '--request',
+      file,
+      '--rate',
+      String(rate),
+      '--seconds',
+      String(options.seconds),
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  const peakRssMb = sampler?.stop();
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const afterRssMb = pid === undefined ? undefined : rssMb(pid);
+  const load = JSON.parse(stdout) as Omit<OverloadResult, 'capacityRps' | 'peakRssMb' | 'afterRssMb'>;
+  return { ...load, capacityRps, peakRssMb, afterRssMb };
+}

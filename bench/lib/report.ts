@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, release, totalmem } from 'node:os';
-import type { LatencyResult, OpenLoopResult, SoakResult, StreamResult, ThroughputResult } from './measure.ts';
+import type {
+  LatencyResult,
+  OpenLoopResult,
+  OverloadResult,
+  SoakResult,
+  StreamResult,
+  ThroughputResult,
+} from './measure.ts';
 
 export interface BenchResults {
   date: string;
@@ -17,6 +24,8 @@ export interface BenchResults {
   openLoop: Record<string, OpenLoopResult[]>;
   streaming: Record<string, StreamResult>;
   soak: SoakResult;
+  /** Open loop at twice each system's capacity, behind a 1 s upstream. */
+  overload: Record<string, OverloadResult>;
 }
 
 export function describeMachine(): Record<string, string> {
@@ -144,6 +153,8 @@ export function renderReport(results: BenchResults): string {
     );
   lines.push('');
 
+  lines.push(...renderOverload(results, label), '');
+
   lines.push('## Streaming (64 chunks, 2 ms apart, one stream at a time)', '');
   lines.push(
     '| System | TTFT p50 ms | added TTFT p50 ms | chunk delay p50 ms | chunk delay p99 ms | added per chunk p50 ms | failed |',
@@ -193,4 +204,29 @@ export function renderReport(results: BenchResults): string {
 
 function pct(a: number, b: number): string {
   return b === 0 ? '–' : `${((100 * a) / b).toFixed(0)}%`;
+}
+
+/** The overload table: what each system does with twice the load it can serve. */
+function renderOverload(results: BenchResults, label: (id: string) => string): string[] {
+  const entries = Object.entries(results.overload ?? {});
+  if (entries.length === 0) return [];
+  const seconds = Number(results.plan['overloadSeconds'] ?? 0);
+  const lines = [
+    `## Overload (open loop at twice capacity for ${seconds} s; the upstream answers after 1 s)`,
+    '',
+    'Capacity is the 2xx rate of a closed loop with enough connections to cover the upstream latency; the',
+    'overload then sends twice that at a constant rate, opening connections as independent clients would',
+    '(bench/overload-load.ts), and counts latency from when each request was due. _Admitted_ are the',
+    'requests not refused with 503/429; their success ratio is answered ÷ admitted.',
+    '',
+    '| System | capacity req/s | offered req/s | answered/s | admitted answered | answered p50 / p99 ms | shed | shed p50 / p99 ms | failed or unanswered | RSS peak / 5 s after MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [id, run] of entries) {
+    const admitted = run.sent - run.shed;
+    lines.push(
+      `| ${label(id)} | ${int(run.capacityRps)} | ${int(run.rate)} | ${int(run.answered / seconds)} | ${pct(run.answered, admitted)} | ${ms(run.p50Ms ?? undefined)} / ${ms(run.p99Ms ?? undefined)} | ${pct(run.shed, run.sent)} | ${run.shed === 0 ? '–' : `${ms(run.shedP50Ms ?? undefined)} / ${ms(run.shedP99Ms ?? undefined)}`} | ${int(run.failed)} | ${int(run.peakRssMb)} / ${int(run.afterRssMb)} |`,
+    );
+  }
+  return lines;
 }

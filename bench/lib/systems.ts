@@ -41,22 +41,47 @@ export function chatBody(model: string, stream: boolean): string {
 
 const json = { 'content-type': 'application/json' };
 
-export function startMock(dir: string, cpu: number): Started {
+/** The overload run's upstream: like an LLM, it takes a while (1 s) to answer, so concurrency builds up. */
+export const slowMockPort = 9110;
+export const slowMockDelayMs = 1000;
+export const slowMockOrigin = `http://127.0.0.1:${slowMockPort}`;
+
+export function startMock(
+  dir: string,
+  cpu: number,
+  options: { port: number; delayMs: number } = { port: mockPort, delayMs: 0 },
+): Started {
   return startProcess({
-    name: 'mock',
+    name: options.port === mockPort ? 'mock' : `mock-${options.port}`,
     cpu,
     command: process.execPath,
     args: [
       join(root, 'bench', 'mock-upstream.ts'),
       '--port',
-      String(mockPort),
+      String(options.port),
+      '--delay-ms',
+      String(options.delayMs),
       '--chunks',
       '64',
       '--chunk-gap-ms',
       '2',
     ],
-    logFile: join(dir, 'mock.log'),
+    logFile: join(dir, `mock-${options.port}.log`),
   });
+}
+
+/** The Portkey system sending to another upstream (its upstream is chosen per request, by header). */
+export function portkeyVia(portkey: System, origin: string): System {
+  const retarget = (request: LoadRequest): LoadRequest => ({
+    ...request,
+    headers: { ...request.headers, 'x-portkey-custom-host': `${origin}/v1` },
+  });
+  return {
+    ...portkey,
+    id: `${portkey.id}-slow-upstream`,
+    label: `${portkey.label}, 1 s upstream`,
+    chat: (stream) => retarget(portkey.chat(stream)),
+  };
 }
 
 export function directSystem(): System {
@@ -173,6 +198,8 @@ export async function startLlmProxy(options: {
   mode: LlmProxyMode;
   workers?: number;
   redisUrl?: string;
+  /** Another upstream than the zero-delay mock (the overload run's slow one). */
+  upstreamOrigin?: string;
 }): Promise<System> {
   const { dir, port, mode } = options;
   const config = join(dir, `llm-proxy-${mode}-${port}.yaml`);
@@ -186,9 +213,9 @@ export async function startLlmProxy(options: {
   const env: Record<string, string> = {
     LOG_LEVEL: 'warn',
     OPENAI_API_KEY: 'sk-bench',
-    OPENAI_BASE_URL: `${mockOrigin}/v1`,
+    OPENAI_BASE_URL: `${options.upstreamOrigin ?? mockOrigin}/v1`,
     ANTHROPIC_API_KEY: 'sk-ant-bench',
-    ANTHROPIC_BASE_URL: mockOrigin,
+    ANTHROPIC_BASE_URL: options.upstreamOrigin ?? mockOrigin,
     DATABASE_URL: `sqlite:${join(dir, `llm-proxy-${mode}-${port}.sqlite`)}`,
   };
   if (mode !== 'bare') env['LLM_PROXY_MASTER_KEY'] = masterKey;
@@ -217,8 +244,8 @@ export async function startLlmProxy(options: {
   const auth = mode === 'bare' ? {} : { authorization: `Bearer ${await createVirtualKey(origin, masterKey)}` };
   const headers = { ...json, ...auth };
   return {
-    id: workers > 1 ? `${mode}-workers-${workers}` : mode,
-    label: `llm-proxy ${mode}${workers > 1 ? `, --workers ${workers}` : ''}`,
+    id: `${workers > 1 ? `${mode}-workers-${workers}` : mode}${options.upstreamOrigin === undefined ? '' : '-slow-upstream'}`,
+    label: `llm-proxy ${mode}${workers > 1 ? `, --workers ${workers}` : ''}${options.upstreamOrigin === undefined ? '' : ', 1 s upstream'}`,
     process: workers > 1 ? undefined : started,
     chat: (stream) => ({
       url: `${origin}/v1/chat/completions`,

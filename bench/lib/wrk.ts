@@ -33,6 +33,8 @@ export async function runWrk(options: {
   seconds: number;
   cpu: number;
   dir: string;
+  /** wrk's per-request timeout (its default is 2 s). */
+  timeoutSeconds?: number;
 }): Promise<WrkResult> {
   const bodyFile = join(options.dir, `wrk-body-${scripts}.json`);
   const script = join(options.dir, `wrk-${scripts++}.lua`);
@@ -54,6 +56,8 @@ export async function runWrk(options: {
       `-c${options.connections}`,
       `-d${options.seconds}s`,
       '--latency',
+      '--timeout',
+      `${options.timeoutSeconds ?? 2}s`,
       '-s',
       script,
       options.request.url,

@@ -34,7 +34,8 @@ const defaults = {
   port: 4000,
   bodyLimitBytes: 32 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
-  connectionsPerOrigin: 256,
+  // As many as admission lets in (server.max_in_flight), so that no admitted call waits unseen in a pool queue.
+  connectionsPerOrigin: 1024,
   defaultMaxTokens: 4_096,
   shutdownTimeoutMs: 30_000,
 };

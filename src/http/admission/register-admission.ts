@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AdmissionGate } from '../../gateway/admission-gate.ts';
 
 /**
@@ -31,7 +32,13 @@ export function registerAdmission(app: FastifyInstance, gate: AdmissionGate): vo
         release();
         done();
       },
-      (error: Error) => done(error),
+      // A waiter is refused `overloaded`, or its caller left (nobody is there to read the answer).
+      (error: Error) =>
+        done(
+          error instanceof GatewayError
+            ? error
+            : new GatewayError('client_closed_request', 'The caller went away while waiting for a slot.'),
+        ),
     );
   });
 }

@@ -10,7 +10,7 @@ export interface UpstreamPoolOptions {
 
 export const defaultPoolOptions: UpstreamPoolOptions = {
   connectTimeoutMs: 10_000,
-  connections: 256,
+  connections: 1024,
   keepAliveTimeoutMs: 4_000,
 };
 
