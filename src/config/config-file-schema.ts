@@ -15,6 +15,8 @@ const ProviderEntry = Type.Object(
     first_byte_timeout_ms: Type.Optional(PositiveInteger),
     stream_idle_timeout_ms: Type.Optional(PositiveInteger),
     anthropic_version: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+    /** Azure OpenAI: the deployment URL form's `api-version` (unset: the v1 URL form). */
+    api_version: Type.Optional(Type.String({ minLength: 1 })),
     default_max_tokens: Type.Optional(PositiveInteger),
   },
   strict,

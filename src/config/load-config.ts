@@ -176,6 +176,7 @@ function buildProviders(
       headers: {},
       timeouts,
       anthropicVersion: undefined,
+      apiVersion: definition.apiVersionEnv === undefined ? undefined : nonEmpty(env[definition.apiVersionEnv]),
       defaultMaxTokens,
     });
   }
@@ -204,6 +205,7 @@ function buildProviders(
         streamIdleMs: entry.stream_idle_timeout_ms ?? timeouts.streamIdleMs,
       },
       anthropicVersion: entry.anthropic_version,
+      apiVersion: entry.api_version ?? inherited?.apiVersion,
       defaultMaxTokens: entry.default_max_tokens ?? defaultMaxTokens,
     });
   }

@@ -22,7 +22,9 @@ export class ProviderDirectory {
     for (const item of settings) {
       const definition = findProviderDefinition(item.type);
       if (definition === undefined) throw new Error(`no provider definition for type ${item.type}`);
-      const configured = definition.apiKeyEnv === undefined || item.apiKey !== undefined;
+      const keyed =
+        definition.apiKeyEnv === undefined || definition.apiKeyOptional === true || item.apiKey !== undefined;
+      const configured = keyed && (definition.requiresBaseUrl !== true || item.baseUrl !== '');
       this.#entries.set(item.name, {
         settings: item,
         definition,
@@ -85,6 +87,13 @@ export class ProviderDirectory {
 
 function notConfigured(entry: Entry): GatewayError {
   const { settings, definition } = entry;
+  if (definition.requiresBaseUrl === true && settings.baseUrl === '') {
+    const where =
+      settings.name === definition.type && definition.baseUrlEnv !== undefined
+        ? `${definition.baseUrlEnv} (or providers.${settings.name}.base_url in the config file)`
+        : `providers.${settings.name}.base_url in the config file`;
+    return new GatewayError('provider_not_configured', `Provider '${settings.name}' is not configured: set ${where}.`);
+  }
   const where =
     settings.name === definition.type && definition.apiKeyEnv !== undefined
       ? definition.apiKeyEnv

@@ -16,6 +16,8 @@ export interface ProviderSettings {
   timeouts: UpstreamTimeouts;
   /** Anthropic only: the `anthropic-version` sent upstream; requests are shaped for it. */
   anthropicVersion: string | undefined;
+  /** Azure OpenAI only: an `api-version` selects the deployment URL form; unset, the v1 form. */
+  apiVersion?: string | undefined;
   /** Output-token limit sent when a caller gives none (required by Anthropic). */
   defaultMaxTokens: number;
 }
@@ -34,7 +36,15 @@ export interface ProviderDefinition {
   /** Env var holding the API key (`OPENAI_API_KEY`); undefined for providers that need none. */
   apiKeyEnv: string | undefined;
   baseUrlEnv: string | undefined;
+  /** A key is sent when set, but the provider is usable without one (local servers). */
+  apiKeyOptional?: boolean;
+  /** No usable default: the instance is not configured until a base URL is given. */
+  requiresBaseUrl?: boolean;
+  /** Env var holding the API version (Azure OpenAI). */
+  apiVersionEnv?: string;
   defaultBaseUrl: string;
+  /** Its departures from the wire format it speaks, in a line (for the README's provider table). */
+  quirks?: string;
   wireFormat: WireFormat | undefined;
   /** Bare model names with these prefixes (`gpt-`, `claude-`) are routed here when no alias matches. */
   modelPrefixes: readonly string[];

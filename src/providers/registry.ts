@@ -1,7 +1,9 @@
 import { anthropicProvider } from './anthropic/index.ts';
+import { azureOpenAIProvider } from './azure/index.ts';
 import { deepSeekProvider } from './deepseek/index.ts';
 import { mockProvider } from './mock/index.ts';
 import { openAIProvider } from './openai/index.ts';
+import { genericOpenAICompatibleProvider, presetDefinitions } from './presets/openai-compatible-presets.ts';
 import type { ProviderDefinition } from './provider-definition.ts';
 
 /**
@@ -12,6 +14,9 @@ export const providerDefinitions: readonly ProviderDefinition[] = [
   openAIProvider,
   anthropicProvider,
   deepSeekProvider,
+  azureOpenAIProvider,
+  ...presetDefinitions,
+  genericOpenAICompatibleProvider,
   mockProvider,
 ];
 

@@ -12,12 +12,17 @@ type JsonObject = Record<string, unknown>;
 
 const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
 const openaiUpstream = new MockOpenAIUpstream(testKeys.openai);
+const azureKey = 'azure-test-key-0123456789abcdef';
+/** Azure OpenAI in its deployment URL form (`api-version`, `api-key`). */
+const azureUpstream = new MockOpenAIUpstream(azureKey, { auth: 'api-key' });
 
 interface Target {
   label: string;
   model: string;
   translated: boolean;
   sent(): JsonObject;
+  /** Every request's headers the upstream received. */
+  seenHeaders(): object[];
   queueToolUse(): void;
 }
 
@@ -27,6 +32,7 @@ const targets: Target[] = [
     model: 'anthropic/claude-sonnet-4-6',
     translated: false,
     sent: () => anthropicUpstream.lastRequest.body as JsonObject,
+    seenHeaders: () => anthropicUpstream.requests.map((request) => request.headers),
     queueToolUse: () =>
       anthropicUpstream.queueTurn({
         content: [
@@ -40,8 +46,21 @@ const targets: Target[] = [
     model: 'openai/gpt-4o',
     translated: true,
     sent: () => openaiUpstream.lastRequest.body as JsonObject,
+    seenHeaders: () => openaiUpstream.requests.map((request) => request.headers),
     queueToolUse: () =>
       openaiUpstream.queueTurn({
+        content: 'Checking.',
+        toolCalls: [{ id: 'call_01abc', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      }),
+  },
+  {
+    label: 'Azure OpenAI, deployment URL form (translated)',
+    model: 'azure/my-gpt4o-deployment',
+    translated: true,
+    sent: () => azureUpstream.lastRequest.body as JsonObject,
+    seenHeaders: () => azureUpstream.requests.map((request) => request.headers),
+    queueToolUse: () =>
+      azureUpstream.queueTurn({
         content: 'Checking.',
         toolCalls: [{ id: 'call_01abc', name: 'get_weather', arguments: '{"city":"Paris"}' }],
       }),
@@ -59,7 +78,7 @@ let client: Anthropic;
 let clientV0: AnthropicV0;
 
 before(async () => {
-  await Promise.all([anthropicUpstream.start(), openaiUpstream.start()]);
+  await Promise.all([anthropicUpstream.start(), openaiUpstream.start(), azureUpstream.start()]);
   gateway = await startTestGateway({
     // Retries are tested in resilience.test.ts; here one scripted failure must reach the caller as is.
     yaml: 'routing:\n  retries: 0\n',
@@ -68,6 +87,9 @@ before(async () => {
       ANTHROPIC_BASE_URL: anthropicUpstream.baseUrl,
       OPENAI_API_KEY: testKeys.openai,
       OPENAI_BASE_URL: openaiUpstream.baseUrl,
+      AZURE_OPENAI_API_KEY: azureKey,
+      AZURE_OPENAI_BASE_URL: `${azureUpstream.origin}/openai`,
+      AZURE_OPENAI_API_VERSION: '2024-10-21',
     },
   });
   // 1.x: Authorization: Bearer + anthropic-version 2026-10-21. 0.x: x-api-key + 2023-06-01.
@@ -76,7 +98,7 @@ before(async () => {
 });
 after(async () => {
   await gateway.close();
-  await Promise.all([anthropicUpstream.close(), openaiUpstream.close()]);
+  await Promise.all([anthropicUpstream.close(), openaiUpstream.close(), azureUpstream.close()]);
 });
 beforeEach(() => {
   gateway.gateway.health.reset();
@@ -84,6 +106,8 @@ beforeEach(() => {
   openaiUpstream.reset();
   anthropicUpstream.turns.length = 0;
   openaiUpstream.turns.length = 0;
+  azureUpstream.reset();
+  azureUpstream.turns.length = 0;
 });
 
 for (const target of targets) {
@@ -241,8 +265,7 @@ for (const target of targets) {
         max_tokens: 16,
         messages: [{ role: 'user', content: 'hi' }],
       });
-      const upstream = target.translated ? openaiUpstream : anthropicUpstream;
-      const seen = JSON.stringify(upstream.requests.map((request) => request.headers));
+      const seen = JSON.stringify(target.seenHeaders());
       assert.equal(seen.includes('sk-caller-v'), false);
     });
   });

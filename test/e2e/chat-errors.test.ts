@@ -75,7 +75,10 @@ describe('/chat error mapping', () => {
   it('an unknown provider → 400 listing the available providers', async () => {
     const message = assertError(await chat({ provider: 'nope', model: 'x', prompt: 'hi' }), 400, 'unknown_provider');
     assert.match(message, /nope/);
-    assert.match(message, /anthropic, deepseek, mock, openai/);
+    assert.match(
+      message,
+      /anthropic, azure, cerebras, deepinfra, deepseek, fireworks, groq, lmstudio, mistral, mock, ollama, openai, openai-compatible, openrouter, perplexity, together, vllm, xai/,
+    );
   });
 
   it('a provider without its key → 500 naming the env var to set', async () => {

@@ -10,6 +10,25 @@ type JsonObject = Record<string, unknown>;
 
 const openaiUpstream = new MockOpenAIUpstream(testKeys.openai);
 const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
+const azureKey = 'azure-test-key-0123456789abcdef';
+/** Azure OpenAI in its v1 URL form and in its deployment form (`api-version`), both keyed by `api-key`. */
+const azureV1Upstream = new MockOpenAIUpstream(azureKey, { auth: 'api-key' });
+const azureDeploymentUpstream = new MockOpenAIUpstream(azureKey, { auth: 'api-key' });
+
+function openAIFormatTarget(label: string, model: string, upstream: MockOpenAIUpstream): Target {
+  return {
+    label,
+    model,
+    sent: () => upstream.lastRequest.body as JsonObject,
+    lastHeaders: () => upstream.lastRequest.headers,
+    queueToolCall: () =>
+      upstream.queueTurn({
+        content: null,
+        toolCalls: [{ id: 'call_abc123', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      }),
+    queueText: (text) => upstream.queueTurn({ content: text }),
+  };
+}
 
 /** One provider behind the gateway, seen through the OpenAI SDK. */
 interface Target {
@@ -17,6 +36,8 @@ interface Target {
   model: string;
   /** The body the upstream last received. */
   sent(): JsonObject;
+  /** The headers the upstream last received. */
+  lastHeaders(): object;
   queueToolCall(): void;
   queueText(text: string): void;
 }
@@ -26,6 +47,7 @@ const targets: Target[] = [
     label: 'an OpenAI upstream (passthrough)',
     model: 'openai/gpt-4o',
     sent: () => openaiUpstream.lastRequest.body as JsonObject,
+    lastHeaders: () => openaiUpstream.lastRequest.headers,
     queueToolCall: () =>
       openaiUpstream.queueTurn({
         content: null,
@@ -37,6 +59,7 @@ const targets: Target[] = [
     label: 'an Anthropic upstream (translated)',
     model: 'anthropic/claude-sonnet-4-6',
     sent: () => anthropicUpstream.lastRequest.body as JsonObject,
+    lastHeaders: () => anthropicUpstream.lastRequest.headers,
     queueToolCall: () =>
       anthropicUpstream.queueTurn({
         content: [
@@ -46,6 +69,8 @@ const targets: Target[] = [
       }),
     queueText: (text) => anthropicUpstream.queueTurn({ content: [{ type: 'text', text }] }),
   },
+  openAIFormatTarget('Azure OpenAI, v1 URL form', 'azure/gpt-4o', azureV1Upstream),
+  openAIFormatTarget('Azure OpenAI, deployment URL form', 'azure-eu/my-gpt4o-deployment', azureDeploymentUpstream),
 ];
 
 const weatherTool: OpenAI.Chat.ChatCompletionTool = {
@@ -61,11 +86,21 @@ let gateway: TestGateway;
 let client: OpenAI;
 
 before(async () => {
-  await Promise.all([openaiUpstream.start(), anthropicUpstream.start()]);
+  await Promise.all([
+    openaiUpstream.start(),
+    anthropicUpstream.start(),
+    azureV1Upstream.start(),
+    azureDeploymentUpstream.start(),
+  ]);
   gateway = await startTestGateway({
     // Retries are tested in resilience.test.ts; here one scripted failure must reach the caller as is.
-    yaml: 'routing:\n  retries: 0\n',
+    yaml: [
+      'routing:\n  retries: 0\nproviders:\n  azure-eu:\n    type: azure',
+      `    api_key: ${azureKey}\n    base_url: ${azureDeploymentUpstream.origin}/openai\n    api_version: "2024-10-21"\n`,
+    ].join('\n'),
     env: {
+      AZURE_OPENAI_API_KEY: azureKey,
+      AZURE_OPENAI_BASE_URL: `${azureV1Upstream.origin}/openai/v1`,
       OPENAI_API_KEY: testKeys.openai,
       OPENAI_BASE_URL: openaiUpstream.baseUrl,
       ANTHROPIC_API_KEY: testKeys.anthropic,
@@ -76,13 +111,20 @@ before(async () => {
 });
 after(async () => {
   await gateway.close();
-  await Promise.all([openaiUpstream.close(), anthropicUpstream.close()]);
+  await Promise.all([
+    openaiUpstream.close(),
+    anthropicUpstream.close(),
+    azureV1Upstream.close(),
+    azureDeploymentUpstream.close(),
+  ]);
 });
 beforeEach(() => {
   gateway.gateway.health.reset();
-  openaiUpstream.reset();
+  for (const upstream of [openaiUpstream, azureV1Upstream, azureDeploymentUpstream]) {
+    upstream.reset();
+    upstream.turns.length = 0;
+  }
   anthropicUpstream.reset();
-  openaiUpstream.turns.length = 0;
   anthropicUpstream.turns.length = 0;
 });
 
@@ -283,8 +325,7 @@ for (const target of targets) {
 
     it('never forwards the caller’s own key', async () => {
       await client.chat.completions.create({ model: target.model, messages: [{ role: 'user', content: 'hi' }] });
-      const upstream = target.model.startsWith('anthropic/') ? anthropicUpstream : openaiUpstream;
-      const headers = JSON.stringify(upstream.lastRequest.headers);
+      const headers = JSON.stringify(target.lastHeaders());
       assert.equal(headers.includes('sk-caller-key-not-forwarded'), false);
     });
   });
@@ -505,5 +546,24 @@ describe('OpenAI surface specifics', () => {
       messages: [{ role: 'user', content: 'offline' }],
     });
     assert.equal(completion.choices[0]?.message.content, 'offline');
+  });
+});
+
+describe('Azure OpenAI URL forms', () => {
+  it('the deployment form puts the model name in the path with api-version; the v1 form in the body', async () => {
+    await client.chat.completions.create({
+      model: 'azure-eu/my-gpt4o-deployment',
+      messages: [{ role: 'user', content: 'a' }],
+    });
+    assert.equal(azureDeploymentUpstream.deployments.at(-1), 'my-gpt4o-deployment');
+    assert.match(
+      azureDeploymentUpstream.lastRequest.path,
+      /^\/openai\/deployments\/my-gpt4o-deployment\/chat\/completions\?api-version=2024-10-21$/,
+    );
+    assert.equal(azureDeploymentUpstream.lastRequest.headers.authorization, undefined, 'no bearer: api-key only');
+    await client.chat.completions.create({ model: 'azure/gpt-4o', messages: [{ role: 'user', content: 'b' }] });
+    assert.equal(azureV1Upstream.lastRequest.path, '/openai/v1/chat/completions');
+    assert.equal(azureV1Upstream.lastRequest.headers['api-key'], azureKey);
+    assert.equal((azureV1Upstream.lastRequest.body as JsonObject)['model'], 'gpt-4o');
   });
 });

@@ -13,6 +13,9 @@ export interface OpenAITurn {
 
 type JsonObject = Record<string, unknown>;
 
+/** How the mock checks the key: OpenAI's bearer, Azure's `api-key` header, or not at all (local servers). */
+export type MockOpenAIAuth = 'bearer' | 'api-key' | 'none';
+
 /**
  * A loopback OpenAI Chat Completions API (and embeddings), as strict as the real one where the
  * gateway could go wrong: the bearer key, message roles, tool-call/tool-message pairing,
@@ -25,9 +28,14 @@ export class MockOpenAIUpstream extends MockUpstreamServer {
   /** Characters per streamed content chunk. */
   chunkSize = 5;
 
-  constructor(apiKey: string) {
+  readonly auth: MockOpenAIAuth;
+  /** Azure deployment names seen in `/openai/deployments/{name}/…` paths. */
+  readonly deployments: string[] = [];
+
+  constructor(apiKey: string, options: { auth?: MockOpenAIAuth } = {}) {
     super((request, response) => this.#route(request, response));
     this.apiKey = apiKey;
+    this.auth = options.auth ?? 'bearer';
   }
 
   /** `http://127.0.0.1:PORT/v1`, what `OPENAI_BASE_URL` points at. */
@@ -40,8 +48,10 @@ export class MockOpenAIUpstream extends MockUpstreamServer {
   }
 
   #route(request: RecordedRequest, response: ServerResponse) {
-    if (request.headers.authorization !== `Bearer ${this.apiKey}`) {
-      const given = request.headers.authorization ?? '';
+    const given =
+      this.auth === 'api-key' ? String(request.headers['api-key'] ?? '') : (request.headers.authorization ?? '');
+    const expected = this.auth === 'api-key' ? this.apiKey : `Bearer ${this.apiKey}`;
+    if (this.auth !== 'none' && given !== expected) {
       return error(
         response,
         401,
@@ -50,8 +60,17 @@ export class MockOpenAIUpstream extends MockUpstreamServer {
         'invalid_api_key',
       );
     }
-    // OpenAI's base URL ends in /v1; compatible APIs such as DeepSeek's have none.
-    const path = (request.path.split('?')[0] ?? '').replace(/^\/v1/, '');
+    // OpenAI's base URL ends in /v1; compatible APIs such as DeepSeek's have none; Azure's v1 form is
+    // /openai/v1, its deployment form /openai/deployments/{name}/…?api-version=….
+    const [rawPath = '', query = ''] = request.path.split('?');
+    let path = rawPath.replace(/^\/openai(?=\/)/, '').replace(/^\/v1/, '');
+    const deployment = /^\/deployments\/([^/]+)(\/.*)$/.exec(path);
+    if (deployment !== null) {
+      if (!/(^|&)api-version=\d{4}-\d{2}-\d{2}/.test(query))
+        return error(response, 404, 'Resource not found (api-version missing)', 'invalid_request_error', '404');
+      this.deployments.push(decodeURIComponent(deployment[1] ?? ''));
+      path = deployment[2] ?? '';
+    }
     if (request.method === 'POST' && path === '/chat/completions') return this.#chat(request, response);
     if (request.method === 'POST' && path === '/embeddings') return this.#embeddings(request, response);
     return error(response, 404, `Invalid URL (${request.method} ${request.path})`, 'invalid_request_error', null);

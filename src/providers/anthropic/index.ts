@@ -5,6 +5,7 @@ import { AnthropicProvider } from './anthropic-provider.ts';
 export const anthropicProvider: ProviderDefinition = {
   type: 'anthropic',
   displayName: 'Anthropic',
+  quirks: 'Anthropic Messages (same-format calls passed through); `count_tokens`; no embeddings',
   apiKeyEnv: 'ANTHROPIC_API_KEY',
   baseUrlEnv: 'ANTHROPIC_BASE_URL',
   defaultBaseUrl: 'https://api.anthropic.com',

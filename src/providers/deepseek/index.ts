@@ -5,6 +5,7 @@ import type { ProviderDefinition } from '../provider-definition.ts';
 export const deepSeekProvider: ProviderDefinition = {
   type: 'deepseek',
   displayName: 'DeepSeek',
+  quirks: '`max_tokens`; no `reasoning_effort`',
   apiKeyEnv: 'DEEPSEEK_API_KEY',
   baseUrlEnv: 'DEEPSEEK_BASE_URL',
   defaultBaseUrl: 'https://api.deepseek.com',

@@ -5,6 +5,7 @@ import { MockProvider } from './mock-provider.ts';
 export const mockProvider: ProviderDefinition = {
   type: 'mock',
   displayName: 'Mock (offline echo)',
+  quirks: 'no network: echoes the prompt; for tests and trials',
   apiKeyEnv: undefined,
   baseUrlEnv: undefined,
   defaultBaseUrl: 'mock://local',

@@ -10,13 +10,21 @@ import { type BufferedUpstreamResponse, UpstreamEndpoint } from '../shared/upstr
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
 import { mapOpenAIChatResponse, parseOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { decodeOpenAIChatStream } from './openai-chat-stream.ts';
-import type { OpenAICompatibleQuirks } from './openai-compatible-quirks.ts';
+import {
+  applyQuirks,
+  type OpenAICompatibleOperation,
+  type OpenAICompatibleQuirks,
+} from './openai-compatible-quirks.ts';
 import { extractOpenAIError } from './openai-error.ts';
 
-const paths: Partial<Record<ForwardOperation, string>> = {
+const defaultPaths: Record<OpenAICompatibleOperation, string> = {
   chat: '/chat/completions',
   embeddings: '/embeddings',
 };
+
+function isCompatibleOperation(operation: ForwardOperation): operation is OpenAICompatibleOperation {
+  return operation === 'chat' || operation === 'embeddings';
+}
 
 /**
  * Any API that speaks OpenAI Chat Completions: OpenAI itself, DeepSeek, and every compatible preset.
@@ -34,7 +42,9 @@ export class OpenAICompatibleProvider implements Provider {
     this.type = settings.type;
     this.#quirks = quirks;
     const authorization: Record<string, string> =
-      settings.apiKey === undefined ? {} : { authorization: `Bearer ${settings.apiKey}` };
+      settings.apiKey === undefined
+        ? {}
+        : (quirks.authHeaders?.(settings.apiKey) ?? { authorization: `Bearer ${settings.apiKey}` });
     this.#endpoint = new UpstreamEndpoint({
       settings,
       pools: dependencies.pools,
@@ -44,7 +54,11 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   supportsOperation(operation: ForwardOperation): boolean {
-    return paths[operation] !== undefined;
+    return isCompatibleOperation(operation) && (this.#quirks.operations ?? ['chat', 'embeddings']).includes(operation);
+  }
+
+  #path(operation: OpenAICompatibleOperation, model: string): string {
+    return this.#quirks.pathFor?.(operation, model) ?? defaultPaths[operation];
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
@@ -53,7 +67,8 @@ export class OpenAICompatibleProvider implements Provider {
       stream: false,
       warnings: context.warnings,
     });
-    const response = await this.#postBuffered(paths.chat ?? '', JSON.stringify(body), context);
+    const sent = applyQuirks(body as unknown as Record<string, unknown>, this.#quirks, context.warnings);
+    const response = await this.#postBuffered(this.#path('chat', request.model), JSON.stringify(sent), context);
     return mapOpenAIChatResponse(parseOpenAIChatResponse(response.body.toString('utf8'), this.name), this.name);
   }
 
@@ -63,7 +78,8 @@ export class OpenAICompatibleProvider implements Provider {
       stream: true,
       warnings: context.warnings,
     });
-    const response = await this.#postStream(paths.chat ?? '', JSON.stringify(body), context);
+    const sent = applyQuirks(body as unknown as Record<string, unknown>, this.#quirks, context.warnings);
+    const response = await this.#postStream(this.#path('chat', request.model), JSON.stringify(sent), context);
     return decodeOpenAIChatStream(readSseEvents(response.body), {
       provider: this.name,
       signal: context.signal,
@@ -71,11 +87,13 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResponse> {
-    const path = paths[request.operation];
-    if (path === undefined) {
-      throw new GatewayError('unsupported_operation', `Provider ${this.name} does not support ${request.operation}.`);
+    const { operation } = request;
+    if (!isCompatibleOperation(operation) || !this.supportsOperation(operation)) {
+      throw new GatewayError('unsupported_operation', `Provider ${this.name} does not support ${operation}.`);
     }
-    const body = JSON.stringify(request.body);
+    const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
+    const path = this.#path(operation, model);
+    const body = JSON.stringify(applyQuirks(request.body, this.#quirks, context.warnings, { forwarding: true }));
     if (request.stream) {
       const response = await this.#postStream(path, body, context);
       return {

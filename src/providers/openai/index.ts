@@ -6,6 +6,7 @@ import type { ProviderDefinition } from '../provider-definition.ts';
 export const openAIProvider: ProviderDefinition = {
   type: 'openai',
   displayName: 'OpenAI',
+  quirks: 'the reference; same-format calls passed through untouched but for `model`',
   apiKeyEnv: 'OPENAI_API_KEY',
   baseUrlEnv: 'OPENAI_BASE_URL',
   defaultBaseUrl: 'https://api.openai.com/v1',

@@ -24,7 +24,26 @@ describe('loadConfig', () => {
     assert.equal(config.server.port, 4000);
     assert.deepEqual(
       config.providers.map((provider) => provider.name),
-      ['openai', 'anthropic', 'deepseek', 'mock'],
+      [
+        'openai',
+        'anthropic',
+        'deepseek',
+        'azure',
+        'groq',
+        'mistral',
+        'xai',
+        'openrouter',
+        'together',
+        'fireworks',
+        'cerebras',
+        'perplexity',
+        'deepinfra',
+        'ollama',
+        'vllm',
+        'lmstudio',
+        'openai-compatible',
+        'mock',
+      ],
     );
     const openai = config.providers.find((provider) => provider.name === 'openai');
     assert.equal(openai?.baseUrl, 'https://api.openai.com/v1');
