@@ -63,7 +63,7 @@ const expectations: Record<string, Expected> = {
     baseUrlEnv: 'CEREBRAS_BASE_URL',
     limitField: 'max_completion_tokens',
     streamOptions: false,
-    dropsLogprobs: true,
+    dropsLogprobs: false,
   },
   perplexity: {
     keyEnv: 'PERPLEXITY_API_KEY',

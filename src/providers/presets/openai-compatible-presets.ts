@@ -87,7 +87,13 @@ const presets: readonly Preset[] = [
     defaultBaseUrl: 'https://api.cerebras.ai/v1',
     quirks: {
       supportsStreamUsage: false,
-      rejectedParameters: [...logprobFields, 'frequency_penalty', 'presence_penalty'],
+      rejectedParameters: [
+        'logit_bias',
+        'frequency_penalty',
+        'presence_penalty',
+        'parallel_tool_calls',
+        'service_tier',
+      ],
     },
   },
   {
