@@ -1,6 +1,7 @@
 import { anthropicProvider } from './anthropic/index.ts';
 import { azureOpenAIProvider } from './azure/index.ts';
 import { deepSeekProvider } from './deepseek/index.ts';
+import { geminiProvider } from './gemini/index.ts';
 import { mockProvider } from './mock/index.ts';
 import { openAIProvider } from './openai/index.ts';
 import { genericOpenAICompatibleProvider, presetDefinitions } from './presets/openai-compatible-presets.ts';
@@ -14,6 +15,7 @@ export const providerDefinitions: readonly ProviderDefinition[] = [
   openAIProvider,
   anthropicProvider,
   deepSeekProvider,
+  geminiProvider,
   azureOpenAIProvider,
   ...presetDefinitions,
   genericOpenAICompatibleProvider,

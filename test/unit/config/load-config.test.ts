@@ -28,6 +28,7 @@ describe('loadConfig', () => {
         'openai',
         'anthropic',
         'deepseek',
+        'gemini',
         'azure',
         'groq',
         'mistral',

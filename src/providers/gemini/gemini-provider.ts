@@ -1,0 +1,68 @@
+import type { ChatRequest } from '../../formats/internal/chat-request.ts';
+import type { ChatResponse } from '../../formats/internal/chat-response.ts';
+import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import type { CallContext, ForwardOperation, Provider } from '../provider.ts';
+import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
+import { readSseEvents } from '../shared/read-sse-events.ts';
+import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
+import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
+import { extractGeminiError } from './gemini-error.ts';
+import { decodeGeminiStream } from './gemini-stream.ts';
+import { mapGeminiResponse, parseGeminiResponse } from './map-gemini-response.ts';
+
+/**
+ * Google Gemini (Generative Language API `v1beta`): `generateContent` and
+ * `streamGenerateContent?alt=sse`, authenticated with `x-goog-api-key`. No native surface of ours
+ * speaks Gemini, so every call is translated from the canonical format.
+ */
+export class GeminiProvider implements Provider {
+  readonly name: string;
+  readonly type: string;
+  readonly wireFormat = undefined;
+  readonly #endpoint: UpstreamEndpoint;
+
+  constructor(settings: ProviderSettings, dependencies: ProviderDependencies) {
+    this.name = settings.name;
+    this.type = settings.type;
+    const credentials: Record<string, string> =
+      settings.apiKey === undefined ? {} : { 'x-goog-api-key': settings.apiKey };
+    this.#endpoint = new UpstreamEndpoint({
+      settings,
+      pools: dependencies.pools,
+      headers: { ...credentials, ...settings.headers },
+      extractError: extractGeminiError,
+    });
+  }
+
+  supportsOperation(_operation: ForwardOperation): boolean {
+    return false;
+  }
+
+  async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    const body = convertToGeminiRequest(request, context.warnings);
+    const response = await this.#endpoint.postBuffered({
+      path: `/models/${encodeURIComponent(request.model)}:generateContent`,
+      body: JSON.stringify(body),
+      signal: context.signal,
+      timeouts: context.timeouts,
+      traceparent: context.traceparent,
+    });
+    return mapGeminiResponse(parseGeminiResponse(response.body.toString('utf8'), this.name), request.model);
+  }
+
+  async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
+    const body = convertToGeminiRequest(request, context.warnings);
+    const response = await this.#endpoint.postStream({
+      path: `/models/${encodeURIComponent(request.model)}:streamGenerateContent?alt=sse`,
+      body: JSON.stringify(body),
+      signal: context.signal,
+      timeouts: context.timeouts,
+      traceparent: context.traceparent,
+    });
+    return decodeGeminiStream(readSseEvents(response.body), {
+      provider: this.name,
+      model: request.model,
+      signal: context.signal,
+    });
+  }
+}
