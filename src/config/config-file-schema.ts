@@ -17,6 +17,8 @@ const ProviderEntry = Type.Object(
     anthropic_version: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
     /** Azure OpenAI: the deployment URL form's `api-version` (unset: the v1 URL form). */
     api_version: Type.Optional(Type.String({ minLength: 1 })),
+    /** AWS Bedrock: the region (default `AWS_REGION`). */
+    region: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' })),
     default_max_tokens: Type.Optional(PositiveInteger),
   },
   strict,

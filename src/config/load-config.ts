@@ -177,6 +177,8 @@ function buildProviders(
       timeouts,
       anthropicVersion: undefined,
       apiVersion: definition.apiVersionEnv === undefined ? undefined : nonEmpty(env[definition.apiVersionEnv]),
+      region: nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
+      env: readEnv(definition.readsEnv, env),
       defaultMaxTokens,
     });
   }
@@ -206,10 +208,22 @@ function buildProviders(
       },
       anthropicVersion: entry.anthropic_version,
       apiVersion: entry.api_version ?? inherited?.apiVersion,
+      region: entry.region ?? inherited?.region ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
+      env: inherited?.env ?? readEnv(definition.readsEnv, env),
       defaultMaxTokens: entry.default_max_tokens ?? defaultMaxTokens,
     });
   }
   return [...byName.values()];
+}
+
+/** The variables a provider definition reads beyond its key, as set. */
+function readEnv(names: readonly string[] | undefined, env: Env): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of names ?? []) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
 }
 
 function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {

@@ -24,7 +24,8 @@ export class ProviderDirectory {
       if (definition === undefined) throw new Error(`no provider definition for type ${item.type}`);
       const keyed =
         definition.apiKeyEnv === undefined || definition.apiKeyOptional === true || item.apiKey !== undefined;
-      const configured = keyed && (definition.requiresBaseUrl !== true || item.baseUrl !== '');
+      const configured =
+        definition.isConfigured?.(item) ?? (keyed && (definition.requiresBaseUrl !== true || item.baseUrl !== ''));
       this.#entries.set(item.name, {
         settings: item,
         definition,
@@ -87,6 +88,11 @@ export class ProviderDirectory {
 
 function notConfigured(entry: Entry): GatewayError {
   const { settings, definition } = entry;
+  if (definition.missingSetting !== undefined)
+    return new GatewayError(
+      'provider_not_configured',
+      `Provider '${settings.name}' is not configured: set ${definition.missingSetting}.`,
+    );
   if (definition.requiresBaseUrl === true && settings.baseUrl === '') {
     const where =
       settings.name === definition.type && definition.baseUrlEnv !== undefined

@@ -18,6 +18,10 @@ export interface ProviderSettings {
   anthropicVersion: string | undefined;
   /** Azure OpenAI only: an `api-version` selects the deployment URL form; unset, the v1 form. */
   apiVersion?: string | undefined;
+  /** AWS only: the region (`region` in the config file, else `AWS_REGION` / `AWS_DEFAULT_REGION`). */
+  region?: string | undefined;
+  /** The variables the definition's `readsEnv` names, as set (AWS credentials). */
+  env?: Readonly<Record<string, string>>;
   /** Output-token limit sent when a caller gives none (required by Anthropic). */
   defaultMaxTokens: number;
 }
@@ -42,6 +46,12 @@ export interface ProviderDefinition {
   requiresBaseUrl?: boolean;
   /** Env var holding the API version (Azure OpenAI). */
   apiVersionEnv?: string;
+  /** More variables this provider reads (AWS credentials), passed in `settings.env`. */
+  readsEnv?: readonly string[];
+  /** Whether an instance can be used; default: it has its key (when one is required). */
+  isConfigured?(settings: ProviderSettings): boolean;
+  /** What to set, when `isConfigured` says no. */
+  missingSetting?: string;
   defaultBaseUrl: string;
   /** Its departures from the wire format it speaks, in a line (for the README's provider table). */
   quirks?: string;

@@ -1,5 +1,6 @@
 import { anthropicProvider } from './anthropic/index.ts';
 import { azureOpenAIProvider } from './azure/index.ts';
+import { bedrockProvider } from './bedrock/index.ts';
 import { deepSeekProvider } from './deepseek/index.ts';
 import { geminiProvider } from './gemini/index.ts';
 import { mockProvider } from './mock/index.ts';
@@ -16,6 +17,7 @@ export const providerDefinitions: readonly ProviderDefinition[] = [
   anthropicProvider,
   deepSeekProvider,
   geminiProvider,
+  bedrockProvider,
   azureOpenAIProvider,
   ...presetDefinitions,
   genericOpenAICompatibleProvider,

@@ -77,7 +77,7 @@ describe('/chat error mapping', () => {
     assert.match(message, /nope/);
     assert.match(
       message,
-      /anthropic, azure, cerebras, deepinfra, deepseek, fireworks, gemini, groq, lmstudio, mistral, mock, ollama, openai, openai-compatible, openrouter, perplexity, together, vllm, xai/,
+      /anthropic, azure, bedrock, cerebras, deepinfra, deepseek, fireworks, gemini, groq, lmstudio, mistral, mock, ollama, openai, openai-compatible, openrouter, perplexity, together, vllm, xai/,
     );
   });
 

@@ -33,6 +33,8 @@ export interface EndpointCall {
   timeouts?: Partial<UpstreamTimeouts> | undefined;
   /** W3C trace context to send upstream (tracing on). */
   traceparent?: string | undefined;
+  /** The content type a stream must have (default `text/event-stream`; Bedrock's is binary). */
+  streamContentType?: string;
 }
 
 /**
@@ -104,7 +106,8 @@ export class UpstreamEndpoint {
     const { firstByteMs, streamIdleMs } = this.#timeouts(call);
     const response = await this.#send(call, call.signal, firstByteMs, streamIdleMs);
     const contentType = response.headers['content-type'];
-    if (typeof contentType === 'string' && !contentType.includes('text/event-stream')) {
+    const expected = call.streamContentType ?? 'text/event-stream';
+    if (typeof contentType === 'string' && !contentType.includes(expected)) {
       // Some upstreams answer a stream request with a JSON error and a 2xx status.
       const body = await readBodyBytes(response.body, { provider: this.#provider, limit: 64 * 1024 });
       const text = body.toString('utf8');

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
         'anthropic',
         'deepseek',
         'gemini',
+        'bedrock',
         'azure',
         'groq',
         'mistral',
