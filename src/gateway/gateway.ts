@@ -110,11 +110,11 @@ export class Gateway {
       signal: call.signal,
       attempt: async ({ target, resolved, release, traceparent }) => {
         const { provider } = resolved;
-        if (
-          provider.forward === undefined ||
-          provider.wireFormat !== call.surface ||
-          !provider.supportsOperation(call.operation)
-        ) {
+        const handled =
+          provider.wireFormat === call.surface
+            ? provider.supportsOperation(call.operation)
+            : provider.translatesForward?.(call.surface, call.operation) === true;
+        if (provider.forward === undefined || !handled) {
           throw new GatewayError(
             'unsupported_operation',
             `Provider '${provider.name}' does not support ${call.operation}.`,

@@ -61,4 +61,9 @@ export interface Provider {
   forward?(request: ForwardRequest, context: CallContext): Promise<ForwardResponse>;
   /** Whether `forward` handles this operation. */
   supportsOperation(operation: ForwardOperation): boolean;
+  /**
+   * Whether `forward` also takes this operation in another surface's format, translating it itself
+   * (Gemini answers OpenAI embeddings calls). Absent: only the provider's own wire format.
+   */
+  translatesForward?(surface: WireFormat, operation: ForwardOperation): boolean;
 }

@@ -168,6 +168,28 @@ describe('openai SDK → gateway → Gemini', () => {
   });
 });
 
+describe('embeddings through Gemini', () => {
+  it('answers an OpenAI embeddings call through batchEmbedContents, in OpenAI’s shape', async () => {
+    const result = await openai.embeddings.create({
+      model: 'gemini/gemini-embedding-001',
+      input: ['first text', 'second'],
+      dimensions: 4,
+      encoding_format: 'float',
+    });
+    assert.equal(result.data.length, 2);
+    assert.equal(result.data[1]?.index, 1);
+    assert.equal(result.data[0]?.embedding.length, 4);
+    assert.ok((result.usage.prompt_tokens ?? 0) > 0, 'an estimate, so budgets count embeddings');
+    assert.equal(upstream.lastRequest.path, '/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    const sent = (upstream.lastRequest.body as JsonObject)['requests'] as JsonObject[];
+    assert.deepEqual(sent[0], {
+      model: 'models/gemini-embedding-001',
+      content: { parts: [{ text: 'first text' }] },
+      outputDimensionality: 4,
+    });
+  });
+});
+
 describe('@anthropic-ai/sdk → gateway → Gemini', () => {
   it('a streamed tool use, then the follow-up turn with the tool result', async () => {
     upstream.queueTurn({ text: 'Checking.', functionCalls: [{ name: 'get_weather', args: { city: 'Rome' } }] });

@@ -61,10 +61,13 @@ export class MockGeminiUpstream extends MockUpstreamServer {
   #route(request: RecordedRequest, response: ServerResponse) {
     if (request.headers['x-goog-api-key'] !== this.apiKey)
       return error(response, 400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT');
-    const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)(\?.*)?$/.exec(request.path);
+    const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)(\?.*)?$/.exec(
+      request.path,
+    );
     if (request.method !== 'POST' || match === null)
       return error(response, 404, `Method not found: ${request.method} ${request.path}`, 'NOT_FOUND');
     const model = decodeURIComponent(match[1] ?? '');
+    if (match[2] === 'batchEmbedContents') return this.#embed(request.body, model, response);
     const stream = match[2] === 'streamGenerateContent';
     if (stream && !/[?&]alt=sse/.test(match[3] ?? ''))
       return error(response, 400, 'this mock only streams with alt=sse', 'INVALID_ARGUMENT');
@@ -113,6 +116,26 @@ export class MockGeminiUpstream extends MockUpstreamServer {
       response.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
     });
     response.end();
+  }
+
+  #embed(body: unknown, model: string, response: ServerResponse) {
+    const requests = isObject(body) ? body['requests'] : undefined;
+    if (!Array.isArray(requests) || requests.length === 0)
+      return error(response, 400, 'requests is required', 'INVALID_ARGUMENT');
+    for (const item of requests) {
+      if (!isObject(item) || item['model'] !== `models/${model}`)
+        return error(response, 400, 'Each request model must match the URL model', 'INVALID_ARGUMENT');
+      const content = item['content'];
+      if (!isObject(content) || !Array.isArray(content['parts']))
+        return error(response, 400, 'content is required', 'INVALID_ARGUMENT');
+    }
+    const size = (item: JsonObject) =>
+      typeof item['outputDimensionality'] === 'number' ? item['outputDimensionality'] : 3;
+    return sendJson(response, 200, {
+      embeddings: (requests as JsonObject[]).map((item, index) => ({
+        values: Array.from({ length: size(item) }, (_, at) => (index + 1) / 10 + at / 100),
+      })),
+    });
   }
 
   #defaultTurn(body: JsonObject): GeminiTurn {

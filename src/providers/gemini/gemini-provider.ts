@@ -1,11 +1,13 @@
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
-import type { CallContext, ForwardOperation, Provider } from '../provider.ts';
+import type { WireFormat } from '../../formats/internal/wire-format.ts';
+import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
+import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from './gemini-embeddings.ts';
 import { extractGeminiError } from './gemini-error.ts';
 import { decodeGeminiStream } from './gemini-stream.ts';
 import { mapGeminiResponse, parseGeminiResponse } from './map-gemini-response.ts';
@@ -36,6 +38,28 @@ export class GeminiProvider implements Provider {
 
   supportsOperation(_operation: ForwardOperation): boolean {
     return false;
+  }
+
+  translatesForward(surface: WireFormat, operation: ForwardOperation): boolean {
+    return surface === 'openai-chat' && operation === 'embeddings';
+  }
+
+  /** OpenAI embeddings calls, answered through `batchEmbedContents` in OpenAI's shape. */
+  async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResponse> {
+    const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
+    const response = await this.#endpoint.postBuffered({
+      path: `/models/${encodeURIComponent(model)}:batchEmbedContents`,
+      body: JSON.stringify(toGeminiEmbeddingsRequest(request.body, model)),
+      signal: context.signal,
+      timeouts: context.timeouts,
+      traceparent: context.traceparent,
+    });
+    return {
+      kind: 'buffered',
+      statusCode: response.statusCode,
+      headers: response.headers,
+      body: toOpenAIEmbeddingsBody(response.body, request.body, model, this.name),
+    };
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {

@@ -1,0 +1,61 @@
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { invalidResponse } from '../shared/parse-upstream-json.ts';
+
+/** OpenAI `input` → the texts to embed; token-id arrays have no Gemini equivalent. */
+export function embeddingInputs(input: unknown): string[] {
+  if (typeof input === 'string') return [input];
+  if (Array.isArray(input) && input.every((item) => typeof item === 'string')) return input as string[];
+  throw new GatewayError(
+    'unsupported_parameter',
+    'Gemini embeds text only: give `input` as a string or an array of strings.',
+    {
+      param: 'input',
+    },
+  );
+}
+
+/** An OpenAI embeddings request → Gemini `batchEmbedContents`. */
+export function toGeminiEmbeddingsRequest(body: Record<string, unknown>, model: string): Record<string, unknown> {
+  const dimensions = typeof body['dimensions'] === 'number' ? body['dimensions'] : undefined;
+  return {
+    requests: embeddingInputs(body['input']).map((text) => ({
+      model: `models/${model}`,
+      content: { parts: [{ text }] },
+      ...(dimensions === undefined ? {} : { outputDimensionality: dimensions }),
+    })),
+  };
+}
+
+/**
+ * Gemini `{embeddings: [{values}]}` → OpenAI's embeddings list. Gemini reports no token counts, so usage
+ * is an estimate (four characters a token), enough for budgets to count embeddings at all.
+ */
+export function toOpenAIEmbeddingsBody(
+  answer: Buffer,
+  request: Record<string, unknown>,
+  model: string,
+  provider: string,
+): Buffer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.toString('utf8'));
+  } catch {
+    throw invalidResponse(provider, 'body is not JSON');
+  }
+  const embeddings = (parsed as { embeddings?: unknown }).embeddings;
+  if (!Array.isArray(embeddings)) throw invalidResponse(provider, 'embeddings is missing');
+  const characters = embeddingInputs(request['input']).reduce((sum, text) => sum + text.length, 0);
+  const tokens = Math.ceil(characters / 4);
+  return Buffer.from(
+    JSON.stringify({
+      object: 'list',
+      data: embeddings.map((item: { values?: unknown }, index) => ({
+        object: 'embedding',
+        index,
+        embedding: Array.isArray(item.values) ? item.values : [],
+      })),
+      model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    }),
+  );
+}
