@@ -55,7 +55,10 @@ const passedThroughStatuses = new Set([400, 404, 413, 422]);
  */
 const contextWindowTypes = new Set(['context_length_exceeded', 'model_context_window_exceeded']);
 const contextWindowMessage =
-  /context length|context window|context limit|prompt is too long|maximum context|too many tokens/i;
+  /context length|context window|context limit|prompt is too long|input is too long|maximum context|too many tokens|exceeds the maximum number of tokens/i;
+
+/** Error types that mean the gateway's own credentials were refused, whatever the status (Gemini answers 400). */
+const authFailureTypes = new Set(['API_KEY_INVALID', 'UnrecognizedClientException', 'InvalidSignatureException']);
 
 /** Whether an upstream answer says the input does not fit the model's context window. */
 export function isContextWindowFailure(
@@ -84,7 +87,8 @@ function classify(options: UpstreamErrorOptions): { code: ErrorCode; status: num
       break;
   }
   const status = options.upstreamStatus ?? 502;
-  if (status === 401 || status === 402 || status === 403) return { code: 'upstream_auth_failed', status: undefined };
+  if (status === 401 || status === 402 || status === 403 || authFailureTypes.has(options.upstreamType ?? ''))
+    return { code: 'upstream_auth_failed', status: undefined };
   if (status === 408) return { code: 'upstream_timeout', status: undefined };
   if (status === 429) return { code: 'upstream_rate_limited', status: undefined };
   if (isContextWindowFailure(status, options.upstreamType, options.upstreamMessage)) {

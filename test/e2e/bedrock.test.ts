@@ -50,6 +50,7 @@ after(async () => {
 });
 
 beforeEach(() => {
+  gateway.gateway.health.reset();
   upstream.reset();
   upstream.turns.length = 0;
 });
@@ -153,6 +154,41 @@ describe('openai SDK → gateway → Bedrock Converse (SigV4 verified by the moc
     });
     assert.equal(completion.choices[0]?.message.content, 'You said: keyed');
     assert.equal(bearerUpstream.lastRequest.headers['x-amz-date'], undefined);
+  });
+});
+
+describe('Bedrock errors and images', () => {
+  it('an input too long is context_window_exceeded; throttling is a rate limit', async () => {
+    const ask = () => openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+    upstream.enqueue({
+      status: 400,
+      body: { message: 'Input is too long for requested model.' },
+      headers: { 'x-amzn-errortype': 'ValidationException' },
+    });
+    await assert.rejects(
+      ask(),
+      (error: unknown) => error instanceof OpenAI.APIError && error.code === 'context_window_exceeded',
+    );
+    upstream.enqueue({ status: 429, body: { message: 'Too many requests, please wait before trying again.' } });
+    await assert.rejects(ask(), (error: unknown) => error instanceof OpenAI.RateLimitError);
+  });
+
+  it('images go inline as bytes with their format', async () => {
+    const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    await openai.chat.completions.create({
+      model,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${pixel}` } },
+          ],
+        },
+      ],
+    });
+    const [message] = (upstream.lastRequest.body as JsonObject)['messages'] as Array<{ content: JsonObject[] }>;
+    assert.deepEqual(message?.content[1], { image: { format: 'png', source: { bytes: pixel } } });
   });
 });
 

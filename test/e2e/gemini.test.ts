@@ -46,6 +46,7 @@ after(async () => {
 });
 
 beforeEach(() => {
+  gateway.gateway.health.reset();
   upstream.reset();
   upstream.turns.length = 0;
 });

@@ -60,7 +60,20 @@ export class MockGeminiUpstream extends MockUpstreamServer {
 
   #route(request: RecordedRequest, response: ServerResponse) {
     if (request.headers['x-goog-api-key'] !== this.apiKey)
-      return error(response, 400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT');
+      return sendJson(response, 400, {
+        error: {
+          code: 400,
+          message: 'API key not valid. Please pass a valid API key.',
+          status: 'INVALID_ARGUMENT',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+            },
+          ],
+        },
+      });
     const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)(\?.*)?$/.exec(
       request.path,
     );
