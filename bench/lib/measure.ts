@@ -124,27 +124,44 @@ export interface OpenLoopResult {
   unfinished: number;
 }
 
+/** Runs a constant-rate generator script (`--request --rate --seconds`) on the load CPU; its JSON line. */
+async function runRateScript(
+  script: string,
+  request: LoadRequest,
+  rate: number,
+  options: Placement & { seconds: number; name: string },
+): Promise<unknown> {
+  const file = join(options.dir, `${options.name}.json`);
+  writeFileSync(file, JSON.stringify(request));
+  const { stdout } = await run(
+    'taskset',
+    [
+      '-c',
+      String(options.loadCpu),
+      process.execPath,
+      join(benchDir, script),
+      '--request',
+      file,
+      '--rate',
+      String(rate),
+      '--seconds',
+      String(options.seconds),
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout);
+}
+
 /** Constant-rate load from bench/open-loop.ts (latency counted from when each request was due). */
 export async function measureOpenLoop(
   system: System,
   rate: number,
   options: Placement & { seconds: number },
 ): Promise<OpenLoopResult> {
-  const file = join(options.dir, `open-loop-${system.id}.json`);
-  writeFileSync(file, JSON.stringify(system.chat(false)));
-  const { stdout } = await run('taskset', [
-    '-c',
-    String(options.loadCpu),
-    process.execPath,
-    join(benchDir, 'open-loop.ts'),
-    '--request',
-    file,
-    '--rate',
-    String(rate),
-    '--seconds',
-    String(options.seconds),
-  ]);
-  return JSON.parse(stdout) as OpenLoopResult;
+  return (await runRateScript('open-loop.ts', system.chat(false), rate, {
+    ...options,
+    name: `open-loop-${system.id}`,
+  })) as OpenLoopResult;
 }
 
 export interface StreamResult {
@@ -283,46 +300,27 @@ export async function measureOverload(
   options: Placement & { seconds: number; capacityConnections: number; capacitySeconds: number },
 ): Promise<OverloadResult> {
   const request = system.chat(false);
-  await runWrk({
+  // wrk's own 2 s timeout would count answers behind a 1 s upstream and a short queue as failures.
+  const closedLoop = {
     request,
     connections: options.capacityConnections,
-    seconds: 2,
     cpu: options.loadCpu,
     dir: options.dir,
-  });
-  const capacity = await runWrk({
-    request,
-    connections: options.capacityConnections,
-    seconds: options.capacitySeconds,
-    cpu: options.loadCpu,
-    dir: options.dir,
-  });
+    timeoutSeconds: 10,
+  };
+  await runWrk({ ...closedLoop, seconds: 2 });
+  const capacity = await runWrk({ ...closedLoop, seconds: options.capacitySeconds });
   const capacityRps = Math.max(1, capacity.rps - capacity.failures / options.capacitySeconds);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const rate = Math.round(2 * capacityRps);
-  const file = join(options.dir, `overload-${system.id}.json`);
-  writeFileSync(file, JSON.stringify(request));
   const pid = system.process?.pid;
   const sampler = pid === undefined ? undefined : sampleRss(pid);
-  const { stdout } = await run(
-    'taskset',
-    [
-      '-c',
-      String(options.loadCpu),
-      process.execPath,
-      join(benchDir, 'overload-load.ts'),
-      '--request',
-      file,
-      '--rate',
-      String(rate),
-      '--seconds',
-      String(options.seconds),
-    ],
-    { maxBuffer: 1 << 20 },
-  );
+  const load = (await runRateScript('overload-load.ts', request, rate, {
+    ...options,
+    name: `overload-${system.id}`,
+  })) as Omit<OverloadResult, 'capacityRps' | 'peakRssMb' | 'afterRssMb'>;
   const peakRssMb = sampler?.stop();
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const afterRssMb = pid === undefined ? undefined : rssMb(pid);
-  const load = JSON.parse(stdout) as Omit<OverloadResult, 'capacityRps' | 'peakRssMb' | 'afterRssMb'>;
   return { ...load, capacityRps, peakRssMb, afterRssMb };
 }

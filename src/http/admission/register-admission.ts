@@ -10,11 +10,9 @@ import type { AdmissionGate } from '../../gateway/admission-gate.ts';
  * lists and the admin API are never admitted, so they answer under any load.
  */
 export function registerAdmission(app: FastifyInstance, gate: AdmissionGate): void {
+  const leave = (): void => gate.leave();
   app.addHook('onRequest', function admit(request, reply, done) {
     if (request.routeOptions.config.admitted !== true) return done();
-    const release = (): void => {
-      reply.raw.once('close', () => gate.leave());
-    };
     let waiting: Promise<void> | undefined;
     try {
       waiting = gate.enter(request.callerSignal);
@@ -23,13 +21,13 @@ export function registerAdmission(app: FastifyInstance, gate: AdmissionGate): vo
       return;
     }
     if (waiting === undefined) {
-      release();
+      reply.raw.once('close', leave);
       done();
       return;
     }
     waiting.then(
       () => {
-        release();
+        reply.raw.once('close', leave);
         done();
       },
       // A waiter is refused `overloaded`, or its caller left (nobody is there to read the answer).

@@ -10,8 +10,8 @@ import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
+import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import { toStreamReadFailure } from '../shared/send-upstream-request.ts';
 
 const eventChecker = compileChecker(AnthropicStreamEventSchema);
 
@@ -205,18 +205,10 @@ export class AnthropicStreamDecoder {
 }
 
 /** Runs SSE events through an `AnthropicStreamDecoder`, turning read failures into an `error` part. */
-export async function* decodeAnthropicStream(
+export function decodeAnthropicStream(
   events: AsyncIterable<EventSourceMessage>,
   options: { provider: string; signal: AbortSignal },
 ): AsyncGenerator<StreamPart> {
   const decoder = new AnthropicStreamDecoder(options.provider);
-  try {
-    for await (const event of events) {
-      yield* decoder.push(event.data);
-      if (decoder.ended) return;
-    }
-    yield* decoder.end();
-  } catch (error) {
-    yield* decoder.fail(toStreamReadFailure(error, options.provider, options.signal));
-  }
+  return driveStreamDecoder(events, decoder, (event) => decoder.push(event.data), options);
 }

@@ -3,8 +3,8 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import { toStreamReadFailure } from '../shared/send-upstream-request.ts';
 import { type BedrockUsage, convertBedrockUsage, mapBedrockStopReason } from './map-bedrock-response.ts';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -198,18 +198,10 @@ export class BedrockStreamDecoder {
   }
 }
 
-export async function* decodeBedrockStream(
+export function decodeBedrockStream(
   body: AsyncIterable<Uint8Array>,
   options: { provider: string; model: string; signal: AbortSignal },
 ): AsyncGenerator<StreamPart> {
   const decoder = new BedrockStreamDecoder(options.provider, options.model);
-  try {
-    for await (const message of splitEventStreamMessages(body)) {
-      yield* decoder.push(message);
-      if (decoder.ended) return;
-    }
-    yield* decoder.end();
-  } catch (error) {
-    yield* decoder.fail(toStreamReadFailure(error, options.provider, options.signal));
-  }
+  return driveStreamDecoder(splitEventStreamMessages(body), decoder, (message) => decoder.push(message), options);
 }

@@ -2,8 +2,8 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import { toStreamReadFailure } from '../shared/send-upstream-request.ts';
 import type { GeminiResponse, GeminiUsageMetadata } from './gemini-api.ts';
 import { extractGeminiError } from './gemini-error.ts';
 import { toolCallIdWithSignature } from './gemini-tool-call-id.ts';
@@ -145,18 +145,10 @@ export class GeminiStreamDecoder {
   }
 }
 
-export async function* decodeGeminiStream(
+export function decodeGeminiStream(
   events: AsyncIterable<EventSourceMessage>,
   options: { provider: string; model: string; signal: AbortSignal },
 ): AsyncGenerator<StreamPart> {
   const decoder = new GeminiStreamDecoder(options.provider, options.model);
-  try {
-    for await (const event of events) {
-      yield* decoder.push(event.data);
-      if (decoder.ended) return;
-    }
-    yield* decoder.end();
-  } catch (error) {
-    yield* decoder.fail(toStreamReadFailure(error, options.provider, options.signal));
-  }
+  return driveStreamDecoder(events, decoder, (event) => decoder.push(event.data), options);
 }

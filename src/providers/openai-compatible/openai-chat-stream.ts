@@ -12,8 +12,8 @@ import {
   type OpenAIUsage,
 } from '../../formats/openai/openai-chat-api.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
+import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import { toStreamReadFailure } from '../shared/send-upstream-request.ts';
 import { extractOpenAIError } from './openai-error.ts';
 
 const chunkChecker = compileChecker(OpenAIChatChunkSchema);
@@ -181,18 +181,10 @@ export class OpenAIChatStreamDecoder {
 }
 
 /** Runs SSE events through an `OpenAIChatStreamDecoder`, turning read failures into an `error` part. */
-export async function* decodeOpenAIChatStream(
+export function decodeOpenAIChatStream(
   events: AsyncIterable<EventSourceMessage>,
   options: { provider: string; signal: AbortSignal },
 ): AsyncGenerator<StreamPart> {
   const decoder = new OpenAIChatStreamDecoder(options.provider);
-  try {
-    for await (const event of events) {
-      yield* decoder.push(event.data);
-      if (decoder.ended) return;
-    }
-    yield* decoder.end();
-  } catch (error) {
-    yield* decoder.fail(toStreamReadFailure(error, options.provider, options.signal));
-  }
+  return driveStreamDecoder(events, decoder, (event) => decoder.push(event.data), options);
 }
