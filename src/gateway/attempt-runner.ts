@@ -72,7 +72,8 @@ export class AttemptRunner {
       const tried = new Set<string>();
       let made = 0;
       while (made <= group.retries) {
-        const target = await this.#picker.pick(group, { excluded, tried });
+        const picked = this.#picker.pick(group, { excluded, tried });
+        const target = picked instanceof Promise ? await picked : picked;
         if (target === undefined) {
           // Everything left is cooling down. A request that has already tried this group waits for a
           // target that reopens soon enough, as for a Retry-After, and takes its probe; a new request

@@ -17,14 +17,27 @@ export class TargetPicker {
     this.#random = random;
   }
 
-  /** The next target, or undefined when every remaining one is excluded or cooling. */
-  async pick(
+  /**
+   * The next target, or undefined when every remaining one is excluded or cooling. Synchronous unless
+   * a half-open probe has to be claimed (across instances, that is a Redis call): the first attempt of
+   * a request to a healthy group allocates no promise and no arrays.
+   */
+  pick(
     group: ModelGroup,
     options: { excluded: ReadonlySet<string>; tried: ReadonlySet<string> },
-  ): Promise<RouteTarget | undefined> {
-    const eligible = group.targets.filter((target) => !options.excluded.has(target.key));
+  ): RouteTarget | undefined | Promise<RouteTarget | undefined> {
+    const { targets } = group;
+    if (targets.length === 1 && options.excluded.size === 0) {
+      const [only] = targets;
+      if (only !== undefined && this.#health.availability(only.key) === 'available') return only;
+    }
+    const eligible = targets.filter((target) => !options.excluded.has(target.key));
     const fresh = eligible.filter((target) => !options.tried.has(target.key));
-    for (const pool of fresh.length > 0 && fresh.length < eligible.length ? [fresh, eligible] : [eligible]) {
+    return this.#pickFrom(group, fresh.length > 0 && fresh.length < eligible.length ? [fresh, eligible] : [eligible]);
+  }
+
+  async #pickFrom(group: ModelGroup, pools: RouteTarget[][]): Promise<RouteTarget | undefined> {
+    for (const pool of pools) {
       // A target whose cool-down has ended gets one probe request, even while others are healthy:
       // otherwise it would never be tried again.
       for (const target of pool) {

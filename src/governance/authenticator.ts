@@ -6,6 +6,9 @@ import type { ApiKeyRecord, GovernanceStore } from '../store/store-records.ts';
 import { digestsEqual, secretDigest } from './api-key.ts';
 import type { Principal } from './principal.ts';
 
+const anonymous: Principal = { kind: 'anonymous' };
+const master: Principal = { kind: 'master' };
+
 /** How long an unknown key is remembered as unknown, so random keys cannot hammer the store. */
 const unknownKeyTtlMs = 2_000;
 
@@ -46,8 +49,12 @@ export class Authenticator {
     return this.#masterDigest === undefined;
   }
 
-  async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
-    if (this.#masterDigest === undefined) return { kind: 'anonymous' };
+  /**
+   * The caller's principal. Synchronous for an open gateway, the master key and keys already in the
+   * cache (every request but a key's first); a promise only when the store has to be asked.
+   */
+  authenticate(headers: IncomingHttpHeaders): Principal | Promise<Principal> {
+    if (this.#masterDigest === undefined) return anonymous;
     const credential = credentialOf(headers);
     if (credential === undefined) {
       throw new GatewayError(
@@ -56,8 +63,14 @@ export class Authenticator {
       );
     }
     const digest = secretDigest(credential);
-    if (timingSafeEqual(digest, this.#masterDigest)) return { kind: 'master' };
-    const key = await this.#lookup(digest.toString('hex'));
+    if (timingSafeEqual(digest, this.#masterDigest)) return master;
+    const keyHash = digest.toString('hex');
+    const cached = this.#cache.get(keyHash);
+    if (cached !== undefined) return this.#principalOf(cached === false ? undefined : cached);
+    return this.#lookup(keyHash).then((key) => this.#principalOf(key));
+  }
+
+  #principalOf(key: ApiKeyRecord | undefined): Principal {
     if (key === undefined) throw new GatewayError('authentication_required', 'The gateway key is not valid.');
     if (key.revokedAt !== null) throw new GatewayError('authentication_required', 'The gateway key has been revoked.');
     if (key.expiresAt !== null && key.expiresAt <= this.#now()) {
@@ -72,8 +85,6 @@ export class Authenticator {
   }
 
   async #lookup(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const cached = this.#cache.get(keyHash);
-    if (cached !== undefined) return cached === false ? undefined : cached;
     const found = await this.#store?.findKeyByHash(keyHash);
     // The index found it by hash; the comparison itself is still made in constant time.
     const key = found !== undefined && digestsEqual(found.keyHash, keyHash) ? found : undefined;

@@ -56,9 +56,10 @@ export class Governance {
 
   /**
    * Checks and reserves the request against its key's limits and its model group's; returns the
-   * `x-ratelimit-*` headers of the key.
+   * `x-ratelimit-*` headers of the key. Synchronous when nothing is limited (an open gateway, a key
+   * without limits): only the limiter is asynchronous.
    */
-  async admit(request: AdmissionRequest): Promise<Record<string, string>> {
+  admit(request: AdmissionRequest): Readonly<Record<string, string>> | Promise<Record<string, string>> {
     const { principal, record } = request;
     const key = principal.kind === 'key' ? principal.key : undefined;
     if (key !== undefined) record.keyId = key.id;
@@ -72,12 +73,22 @@ export class Governance {
       key !== undefined &&
       (key.rpmLimit !== null || key.tpmLimit !== null || key.maxParallel !== null || key.maxBudgetUsd !== null);
     const groupLimited = group.rpmLimit !== null || group.tpmLimit !== null;
-    if (!keyLimited && !groupLimited) return {};
+    if (!keyLimited && !groupLimited) return noHeaders;
+    return this.#acquire(request, keyLimited ? key : undefined, group, groupLimited);
+  }
+
+  async #acquire(
+    request: AdmissionRequest,
+    key: ApiKeyRecord | undefined,
+    group: ModelGroup,
+    groupLimited: boolean,
+  ): Promise<Record<string, string>> {
+    const { record } = request;
     const now = (this.#options.now ?? Date.now)();
     const outputTokens = request.maxOutputTokens ?? this.#options.defaultOutputTokens;
     const tokens = request.inputTokens + outputTokens;
     let headers: Record<string, string> = {};
-    if (key !== undefined && keyLimited) {
+    if (key !== undefined) {
       const period = budgetPeriodOf(key.budgetPeriod, now);
       const decision = await this.#options.limiter.acquire({
         now,
@@ -217,6 +228,8 @@ export class Governance {
     return price;
   }
 }
+
+const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
 /** OpenAI-style rate-limit headers for keys with RPM or TPM limits. */
 function rateLimitHeaders(key: ApiKeyRecord, state: RateState, now: number): Record<string, string> {

@@ -22,6 +22,7 @@ import { registerObservability } from './observability/register-observability.ts
 import { registerChatCompletionsRoute } from './openai/chat-completions-route.ts';
 import { registerEmbeddingsRoute } from './openai/embeddings-route.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerJsonBodyParser } from './parse-json-body.ts';
 import { generateRequestId, registerRequestContext } from './request-context.ts';
 import { registerRequestLog } from './request-log.ts';
 import { registerRootRoute } from './root-route.ts';
@@ -78,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // Every API here takes JSON; anything else is a 415, not a string body failing validation.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   registerRequestContext(app);
   registerEventStreams(app, { writeTimeoutMs: config.server.streamWriteTimeoutMs });
   // OpenAPI first: it documents the routes registered after it.

@@ -54,6 +54,23 @@ describe('/chat error mapping', () => {
     assert.match(message, /not valid JSON/);
   });
 
+  it('an empty body, a prototype-poisoning key (plain or \\u-escaped) → 400; a byte-order mark is accepted', async () => {
+    assertError(await chat(''), 400, 'invalid_request');
+    for (const poisoned of [
+      '{"provider":"openai","model":"gpt-4o","prompt":"hi","__proto__":{"admin":true}}',
+      '{"provider":"openai","model":"gpt-4o","prompt":"hi","\\u005f_proto__":{"admin":true}}',
+      '{"provider":"openai","model":"gpt-4o","prompt":"hi","constructor":{"prototype":{"admin":true}}}',
+    ]) {
+      const message = assertError(await chat(poisoned), 400, 'invalid_request');
+      assert.match(message, /not valid JSON/);
+    }
+    // The words themselves inside strings are fine: only keys are refused.
+    const innocent = await chat({ ...toOpenAI, prompt: 'what do "__proto__" and constructor do? caf\u00e9' });
+    assert.equal(innocent.status, 200, innocent.text);
+    const withBom = await chat(`\ufeff${JSON.stringify(toOpenAI)}`);
+    assert.equal(withBom.status, 200, withBom.text);
+  });
+
   it('a body that fails validation → 400 naming every bad field', async () => {
     const response = await chat({ provider: 'mock', prompt: 42 });
     const message = assertError(response, 400, 'invalid_request');

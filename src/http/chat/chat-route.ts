@@ -28,10 +28,11 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway, govern
       record.model = model;
       // An unknown or unconfigured provider is reported as such before any limit is looked at.
       gateway.models.resolveExplicit(provider, model);
-      await admitRequest(governance, request, reply, {
+      const admitting = admitRequest(governance, request, reply, {
         model: `${provider.toLowerCase()}/${model}`,
         maxOutputTokens: undefined,
       });
+      if (admitting !== undefined) await admitting;
       const outcome = await gateway.dispatchChat({
         surface: 'simple',
         target: { provider, model },

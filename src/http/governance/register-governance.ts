@@ -1,24 +1,30 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Governance } from '../../governance/governance.ts';
+import type { Principal } from '../../governance/principal.ts';
 
 /**
  * Authenticates callers of governed and admin routes before their body is read, and, once a governed
  * response has gone, hands the request to governance to be priced, settled and recorded.
  */
 export function registerGovernance(app: FastifyInstance, governance: Governance): void {
-  app.addHook('onRequest', async function authenticate(request) {
+  const { authenticator } = governance;
+  // A callback hook, not an async one: most requests are answered from the key cache, with no tick.
+  app.addHook('onRequest', function authenticate(request, _reply, done) {
     const { config } = request.routeOptions;
-    if (config.admin === true) {
-      if (governance.authenticator.open) {
+    const admin = config.admin === true;
+    if (!admin && config.governed !== true) return done();
+    let principal: Principal | Promise<Principal>;
+    try {
+      if (admin && authenticator.open) {
         throw new GatewayError('admin_required', 'The admin API is off: set LLM_PROXY_MASTER_KEY to use it.');
       }
-      request.principal = await governance.authenticator.authenticate(request.headers);
-      if (request.principal.kind !== 'master')
-        throw new GatewayError('admin_required', 'Admin routes take the master key only.');
-      return;
+      principal = authenticator.authenticate(request.headers);
+    } catch (error) {
+      return done(error as Error);
     }
-    if (config.governed === true) request.principal = await governance.authenticator.authenticate(request.headers);
+    if (principal instanceof Promise) principal.then((found) => accept(request, found, admin, done), done);
+    else accept(request, principal, admin, done);
   });
   app.addHook('onResponse', function recordUsage(request, reply, done) {
     // One row per call that named a model (listings and unauthenticated attempts are not recorded).
@@ -27,4 +33,11 @@ export function registerGovernance(app: FastifyInstance, governance: Governance)
     }
     done();
   });
+}
+
+function accept(request: FastifyRequest, principal: Principal, admin: boolean, done: (error?: Error) => void): void {
+  request.principal = principal;
+  if (admin && principal.kind !== 'master')
+    done(new GatewayError('admin_required', 'Admin routes take the master key only.'));
+  else done();
 }

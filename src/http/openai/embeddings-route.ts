@@ -42,7 +42,8 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
     async function embeddings(request, reply) {
       const { record } = request;
       record.model = request.body.model;
-      await admitRequest(governance, request, reply, { model: request.body.model, maxOutputTokens: 0 });
+      const admitting = admitRequest(governance, request, reply, { model: request.body.model, maxOutputTokens: 0 });
+      if (admitting !== undefined) await admitting;
       const response = await gateway.forward({
         surface: 'openai-chat',
         operation: 'embeddings',

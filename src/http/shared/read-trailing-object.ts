@@ -8,26 +8,25 @@ import { isObject, type JsonObject } from './json-reader.ts';
 export function readTrailingObject(text: string, key: string): JsonObject | undefined {
   const marker = text.lastIndexOf(`"${key}"`);
   if (marker === -1) return undefined;
-  const start = text.indexOf('{', marker);
-  if (
-    start === -1 ||
-    text
-      .slice(marker + key.length + 2, start)
-      .trim()
-      .replace(/^:/, '')
-      .trim() !== ''
-  )
-    return undefined;
+  // Between the key and its object only blanks and one colon.
+  let start = marker + key.length + 2;
+  let colon = false;
+  for (; start < text.length; start++) {
+    const code = text.charCodeAt(start);
+    if (code === colonCode && !colon) colon = true;
+    else if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) break;
+  }
+  if (!colon || text.charCodeAt(start) !== openBrace) return undefined;
   let depth = 0;
   let inString = false;
   for (let index = start; index < text.length; index++) {
-    const character = text[index];
+    const code = text.charCodeAt(index);
     if (inString) {
-      if (character === '\\') index += 1;
-      else if (character === '"') inString = false;
-    } else if (character === '"') inString = true;
-    else if (character === '{') depth += 1;
-    else if (character === '}') {
+      if (code === backslash) index += 1;
+      else if (code === quote) inString = false;
+    } else if (code === quote) inString = true;
+    else if (code === openBrace) depth += 1;
+    else if (code === closeBrace) {
       depth -= 1;
       if (depth === 0) {
         try {
@@ -41,6 +40,12 @@ export function readTrailingObject(text: string, key: string): JsonObject | unde
   }
   return undefined;
 }
+
+const colonCode = 0x3a;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const quote = 0x22;
+const backslash = 0x5c;
 
 /** The string value of the last `"key":"value"` in `text` (a finish or stop reason). */
 export function readTrailingString(text: string, key: string): string | undefined {

@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
+
+/** Fastify's defaults: a body whose keys would poison a prototype is refused. */
+const poisoningOptions = { protoAction: 'error', constructorAction: 'error' } as const;
+
+/** Raised for an empty or malformed body; mapped to 400 `invalid_request` like Fastify's own. */
+class JsonBodyError extends Error {
+  readonly code: string;
+  readonly statusCode = 400;
+  constructor(code: 'FST_ERR_CTP_EMPTY_JSON_BODY' | 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    super(code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'empty JSON body' : 'invalid JSON body');
+    this.code = code;
+  }
+}
+
+/**
+ * Whether a body could hold a `__proto__` or `constructor` key: only if it names one, or hides one
+ * behind a `\u` escape. Three substring searches, against the two regular expressions that Fastify's
+ * parser runs over every body (about 1% of a proxied request's CPU).
+ */
+export function mayPoisonPrototype(text: string): boolean {
+  return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
+}
+
+/** Parses a JSON body with the same guarantees as Fastify's default parser, and less work per body. */
+export function parseJsonBody(text: string): unknown {
+  if (text.length === 0) throw new JsonBodyError('FST_ERR_CTP_EMPTY_JSON_BODY');
+  try {
+    // A byte-order mark, or a body that might poison a prototype, takes the full (slower) check.
+    if (text.charCodeAt(0) === 0xfeff || mayPoisonPrototype(text)) return secureJson.parse(text, poisoningOptions);
+    return JSON.parse(text);
+  } catch {
+    throw new JsonBodyError('FST_ERR_CTP_INVALID_JSON_BODY');
+  }
+}
+
+/** Replaces Fastify's `application/json` parser with `parseJsonBody` (same limits, same errors). */
+export function registerJsonBodyParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    function parseJson(
+      _request: FastifyRequest,
+      body: string | Buffer,
+      done: (error: Error | null, value?: unknown) => void,
+    ) {
+      let value: unknown;
+      try {
+        value = parseJsonBody(typeof body === 'string' ? body : body.toString('utf8'));
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done(null, value);
+    },
+  );
+}
