@@ -46,8 +46,8 @@ export class Governance {
   readonly #options: GovernanceOptions;
   readonly #reservations = new WeakMap<RequestRecord, Reservation[]>();
   readonly #unpriced = new Set<string>();
-  /** Prices by `instance/model`, unknown ones included: the table does not change while running. */
-  readonly #priceCache = new Map<string, Price | undefined>();
+  /** Prices by instance, then model, unknown ones included: the table does not change while running. */
+  readonly #priceCache = new Map<string, Map<string, Price | undefined>>();
 
   constructor(options: GovernanceOptions) {
     this.authenticator = options.authenticator;
@@ -211,11 +211,17 @@ export class Governance {
   }
 
   #price(instance: string, model: string): Price | undefined {
-    const key = `${instance}/${model}`;
-    if (this.#priceCache.has(key)) return this.#priceCache.get(key);
+    // Keyed by instance, then model: no key string is built (and hashed) per request.
+    let models = this.#priceCache.get(instance);
+    if (models === undefined) {
+      models = new Map();
+      this.#priceCache.set(instance, models);
+    }
+    if (models.has(model)) return models.get(model);
     const type = this.#options.providers.settings(instance)?.type ?? instance;
     const price = this.#options.prices.lookup(instance, type, model);
-    if (this.#priceCache.size < 10_000) this.#priceCache.set(key, price);
+    // Bounded: model names come from callers (a passthrough model can be anything).
+    if (models.size < 10_000) models.set(model, price);
     if (price === undefined && !this.#unpriced.has(`${instance}/${model}`)) {
       this.#unpriced.add(`${instance}/${model}`);
       this.#options.onError(

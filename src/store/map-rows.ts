@@ -96,7 +96,10 @@ export const usageColumns = [
   'finished_at',
 ] as const;
 
-export function usageValues(row: UsageRow, stream: boolean | number): Array<string | number | boolean | null> {
+export function usageValues<Stream extends boolean | number>(
+  row: UsageRow,
+  stream: Stream,
+): Array<string | number | null | Stream> {
   return [
     row.requestId,
     row.keyId,

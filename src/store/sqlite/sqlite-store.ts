@@ -137,10 +137,8 @@ export class SqliteStore implements GovernanceStore {
     if (rows.length === 0) return;
     const statement = this.#insertUsage();
     this.#transaction(() => {
-      for (const row of rows)
-        statement.run(
-          ...usageValues(row, row.stream ? 1 : 0).map((value) => (typeof value === 'boolean' ? Number(value) : value)),
-        );
+      // `stream` is the one boolean column: SQLite takes it as 0/1.
+      for (const row of rows) statement.run(...usageValues(row, row.stream ? 1 : 0));
     });
   }
 

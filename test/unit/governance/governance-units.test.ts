@@ -76,6 +76,21 @@ describe('budget periods (UTC)', () => {
     assert.deepEqual(budgetPeriodOf('monthly', now), { start: Date.UTC(2026, 10, 1), end: Date.UTC(2026, 11, 1) });
     assert.deepEqual(budgetPeriodOf(null, now), { start: 0, end: null });
   });
+
+  it('rolls over exactly at the boundary, and back for an earlier time (the last period is remembered)', () => {
+    const midnight = Date.UTC(2026, 10, 28);
+    assert.deepEqual(budgetPeriodOf('daily', midnight - 1), { start: Date.UTC(2026, 10, 27), end: midnight });
+    assert.deepEqual(budgetPeriodOf('daily', midnight), { start: midnight, end: Date.UTC(2026, 10, 29) });
+    assert.deepEqual(budgetPeriodOf('daily', midnight - 1), { start: Date.UTC(2026, 10, 27), end: midnight });
+    assert.deepEqual(budgetPeriodOf('monthly', Date.UTC(2026, 11, 31, 23, 59)), {
+      start: Date.UTC(2026, 11, 1),
+      end: Date.UTC(2027, 0, 1),
+    });
+    assert.deepEqual(budgetPeriodOf('monthly', Date.UTC(2027, 0, 1)), {
+      start: Date.UTC(2027, 0, 1),
+      end: Date.UTC(2027, 1, 1),
+    });
+  });
 });
 
 describe('model access', () => {
