@@ -200,6 +200,12 @@ export async function startLlmProxy(options: {
   redisUrl?: string;
   /** Another upstream than the zero-delay mock (the overload run's slow one). */
   upstreamOrigin?: string;
+  /** A command the gateway runs under (`valgrind --tool=callgrind …`), Node and its arguments appended. */
+  wrap?: readonly string[];
+  /** Extra Node flags (`--perf-basic-prof`). */
+  nodeFlags?: readonly string[];
+  /** How long to wait for it to come up (under valgrind it takes a while). */
+  startTimeoutMs?: number;
 }): Promise<System> {
   const { dir, port, mode } = options;
   const config = join(dir, `llm-proxy-${mode}-${port}.yaml`);
@@ -224,10 +230,12 @@ export async function startLlmProxy(options: {
   const started = startProcess({
     name: `llm-proxy-${mode}`,
     cpu: options.cpu,
-    command: process.execPath,
+    command: options.wrap?.[0] ?? process.execPath,
     // The V8 flag `npm start` and the CLI's shebang use (docs/performance.md).
     args: [
+      ...(options.wrap === undefined ? [] : [...options.wrap.slice(1), process.execPath]),
       '--max-semi-space-size=8',
+      ...(options.nodeFlags ?? []),
       join(root, 'src', 'cli', 'main.ts'),
       'serve',
       '--port',
@@ -240,7 +248,7 @@ export async function startLlmProxy(options: {
     logFile: join(dir, `llm-proxy-${mode}-${port}.log`),
   });
   const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${origin}/`);
+  await waitForHttp(`${origin}/`, options.startTimeoutMs);
   const auth = mode === 'bare' ? {} : { authorization: `Bearer ${await createVirtualKey(origin, masterKey)}` };
   const headers = { ...json, ...auth };
   return {

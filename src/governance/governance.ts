@@ -49,9 +49,12 @@ export class Governance {
   /** Prices by instance, then model, unknown ones included: the table does not change while running. */
   readonly #priceCache = new Map<string, Map<string, Price | undefined>>();
 
+  readonly #onSettleError: (error: unknown) => void;
+
   constructor(options: GovernanceOptions) {
     this.authenticator = options.authenticator;
     this.#options = options;
+    this.#onSettleError = (error) => options.onError(error, 'settling a reservation');
   }
 
   /**
@@ -155,10 +158,17 @@ export class Governance {
     record.costUsd ??= this.costOf(record);
     const usage = record.usage;
     const tokens = usage === undefined ? 0 : usage.inputTokens + usage.outputTokens;
-    for (const reservation of this.#reservations.get(record) ?? []) {
-      this.#options.limiter
-        .settle(reservation, { tokens, costUsd: record.costUsd ?? 0 })
-        .catch((error: unknown) => this.#options.onError(error, 'settling a reservation'));
+    const held = this.#reservations.get(record);
+    if (held !== undefined) {
+      const actual = { tokens, costUsd: record.costUsd ?? 0 };
+      for (const reservation of held) {
+        try {
+          const settled = this.#options.limiter.settle(reservation, actual);
+          if (settled instanceof Promise) settled.catch(this.#onSettleError);
+        } catch (error) {
+          this.#onSettleError(error);
+        }
+      }
     }
     this.#reservations.delete(record);
     const finishedAt = Date.now();

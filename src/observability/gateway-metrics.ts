@@ -30,8 +30,10 @@ interface UpstreamSeries {
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly #models = new LabelGuard(200);
-  readonly #series = new Map<string, RequestSeries>();
-  readonly #upstreamSeries = new Map<string, UpstreamSeries>();
+  /** Route → status → provider → model. */
+  readonly #series = new Map<string, Map<number, Map<string, Map<string, RequestSeries>>>>();
+  /** Provider → model. */
+  readonly #upstreamSeries = new Map<string, Map<string, UpstreamSeries>>();
   readonly #requests: CounterFamily;
   readonly #duration: HistogramFamily;
   readonly #ttft: HistogramFamily;
@@ -249,8 +251,13 @@ export class GatewayMetrics {
   }
 
   #upstreamOf(provider: string, model: string): UpstreamSeries {
-    const key = `${provider}\u0000${model}`;
-    let series = this.#upstreamSeries.get(key);
+    // Nested maps rather than a joined key: no string is built (and hashed) per request.
+    let byModel = this.#upstreamSeries.get(provider);
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.#upstreamSeries.set(provider, byModel);
+    }
+    let series = byModel.get(model);
     if (series === undefined) {
       series = {
         input: this.#tokens.child(provider, model, 'input'),
@@ -259,21 +266,35 @@ export class GatewayMetrics {
         ok: this.#attempts.child(provider, model, 'ok'),
         latency: this.#upstream.child(provider, model),
       };
-      this.#upstreamSeries.set(key, series);
+      byModel.set(model, series);
     }
     return series;
   }
 
   #seriesOf(route: string, model: string, provider: string, status: number): RequestSeries {
-    const key = `${route}\u0000${model}\u0000${provider}\u0000${status}`;
-    let series = this.#series.get(key);
+    let byStatus = this.#series.get(route);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      this.#series.set(route, byStatus);
+    }
+    let byProvider = byStatus.get(status);
+    if (byProvider === undefined) {
+      byProvider = new Map();
+      byStatus.set(status, byProvider);
+    }
+    let byModel = byProvider.get(provider);
+    if (byModel === undefined) {
+      byModel = new Map();
+      byProvider.set(provider, byModel);
+    }
+    let series = byModel.get(model);
     if (series === undefined) {
       series = {
         requests: this.#requests.child(route, model, provider, String(status)),
         duration: this.#duration.child(route, model, provider),
         ttft: this.#ttft.child(route, model, provider),
       };
-      this.#series.set(key, series);
+      byModel.set(model, series);
     }
     return series;
   }

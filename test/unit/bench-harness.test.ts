@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { parseAnnotate } from '../../bench/lib/callgrind.ts';
 import { percentile } from '../../bench/lib/stats.ts';
 import { chatBody } from '../../bench/lib/systems.ts';
 import { parseWrk } from '../../bench/lib/wrk.ts';
@@ -42,6 +43,35 @@ describe('benchmark harness', () => {
   it('reads wrk reports: rate, percentiles in any unit, and every kind of failure', () => {
     assert.deepEqual(parseWrk(wrkReport), { rps: 12773.7, p50Ms: 0.95, p90Ms: 3.26, p99Ms: 1200, failures: 7 });
     assert.throws(() => parseWrk('unable to connect'), /unreadable wrk output/);
+  });
+
+  it('splits callgrind counts into work, garbage collection and JIT compiling, naming JIT frames', () => {
+    const annotate = `--------------------------------------------------------------------------------
+900 (100.0%)  PROGRAM TOTALS
+
+--------------------------------------------------------------------------------
+Ir  file:function
+--------------------------------------------------------------------------------
+400 (44.44%)  ???:0x0000000000001010 [???]
+200 (22.22%)  ???:v8::internal::Scavenger::ScavengeObject(v8::internal::FullHeapObjectSlot) [/usr/bin/node]
+150 (16.67%)  ???:v8::internal::compiler::GraphReducer::Reduce(v8::internal::compiler::Node*) [/usr/bin/node]
+100 (11.11%)  ./malloc/./malloc/malloc.c:_int_malloc [/usr/lib/x86_64-linux-gnu/libc.so.6]
+ 50 ( 5.56%)  ???:0x0000000000009999 [???]
+`;
+    const perfMap = [{ start: 0x1000, size: 0x100, name: "JS:*'forward src/providers/x.ts:1:1" }];
+    const breakdown = parseAnnotate(annotate, perfMap);
+    assert.equal(breakdown.total, 900);
+    assert.deepEqual(breakdown.byShare, { gc: 200, jit: 150, work: 550 });
+    assert.deepEqual(
+      breakdown.functions.map((entry) => [entry.name, entry.instructions, entry.share]),
+      [
+        ["JS JS:*'forward src/providers/x.ts:1:1", 400, 'work'],
+        ['v8::internal::Scavenger::ScavengeObject(v8::internal::FullHeapObjectSlot)', 200, 'gc'],
+        ['v8::internal::compiler::GraphReducer::Reduce(v8::internal::compiler::Node*)', 150, 'jit'],
+        ['./malloc/./malloc/malloc.c:_int_malloc', 100, 'work'],
+        ['JS unknown', 50, 'work'],
+      ],
+    );
   });
 
   it('takes nearest-rank percentiles', () => {

@@ -48,8 +48,9 @@ export type LimitDecision =
  * replaces the reservation with what the request really used.
  */
 export interface Limiter {
-  acquire(request: LimitRequest): Promise<LimitDecision>;
-  settle(reservation: Reservation, actual: { tokens: number; costUsd: number }): Promise<void>;
+  /** Synchronous where the state is local (the in-memory limiter); a promise where it is remote (Redis). */
+  acquire(request: LimitRequest): LimitDecision | Promise<LimitDecision>;
+  settle(reservation: Reservation, actual: { tokens: number; costUsd: number }): void | Promise<void>;
   close(): Promise<void>;
 }
 

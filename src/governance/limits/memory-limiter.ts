@@ -37,12 +37,19 @@ export class MemoryLimiter implements Limiter {
     this.#loadSpend = loadSpend;
   }
 
-  async acquire(request: LimitRequest): Promise<LimitDecision> {
-    const { limits, now } = request;
+  /** Synchronous but for a budget's first request in a period, which loads the spend so far. */
+  acquire(request: LimitRequest): LimitDecision | Promise<LimitDecision> {
+    const { limits } = request;
     const { budget } = limits;
     if (budget !== null && this.#spend.get(limits.keyId)?.periodStart !== budget.periodStart) {
-      await this.#load(limits.keyId, budget.periodStart);
+      return this.#load(limits.keyId, budget.periodStart).then(() => this.#decide(request));
     }
+    return this.#decide(request);
+  }
+
+  #decide(request: LimitRequest): LimitDecision {
+    const { limits, now } = request;
+    const { budget } = limits;
     const start = windowStartOf(now);
     let window = this.#windows.get(limits.keyId);
     if (window === undefined || window.start !== start) {
@@ -87,7 +94,7 @@ export class MemoryLimiter implements Limiter {
     };
   }
 
-  async settle(reservation: Reservation, actual: { tokens: number; costUsd: number }): Promise<void> {
+  settle(reservation: Reservation, actual: { tokens: number; costUsd: number }): void {
     const window = this.#windows.get(reservation.keyId);
     if (window !== undefined && window.start === reservation.windowStart) {
       window.tokens = Math.max(0, window.tokens + actual.tokens - reservation.tokens);

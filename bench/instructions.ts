@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:instructions`: CPU instructions per proxied request, counted by valgrind's callgrind
+ * — the same count on every run, whatever the VM's speed is doing, so that a change worth 2% shows as
+ * 2% (throughput A/B runs on these machines drift by ±25%). llm-proxy runs under callgrind with
+ * counting off; after a warm-up it is switched on for a fixed number of requests, and the count is
+ * split into V8's garbage collector, its optimising compilers (still busy under valgrind's slowness,
+ * so left out of the comparison) and the work itself. Kernel time (system calls) is not counted.
+ *
+ *   npm run bench:instructions                          bare and governed, 3,000 requests each
+ *   npm run bench:instructions -- --modes governed --requests 5000 --top 40
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { annotateDump, type InstructionBreakdown } from './lib/callgrind.ts';
+import { stopAll } from './lib/processes.ts';
+import { type LlmProxyMode, type System, startLlmProxy, startMock } from './lib/systems.ts';
+
+const { values } = parseArgs({
+  options: {
+    modes: { type: 'string', default: 'bare,governed' },
+    requests: { type: 'string', default: '3000' },
+    warmup: { type: 'string', default: '3000' },
+    /** Also list the N costliest functions of each mode (self instructions per request). */
+    top: { type: 'string', default: '0' },
+  },
+});
+
+const requests = Number(values.requests);
+const warmup = Number(values.warmup);
+const modes = values.modes.split(',') as LlmProxyMode[];
+const dir = join(import.meta.dirname, 'results', 'instructions');
+
+/** Sends exactly `count` requests, `concurrency` at a time; fails on any non-2xx answer. */
+async function send(system: System, count: number, concurrency = 16): Promise<void> {
+  const load = system.chat(false);
+  const url = new URL(load.url);
+  const pool = new Pool(url.origin, { connections: concurrency });
+  let sent = 0;
+  const worker = async (): Promise<void> => {
+    while (sent < count) {
+      sent += 1;
+      const response = await pool.request({
+        path: url.pathname,
+        method: 'POST',
+        headers: load.headers,
+        body: load.body,
+      });
+      await response.body.dump();
+      if (response.statusCode !== 200) throw new Error(`${system.label}: status ${response.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await pool.close();
+}
+
+async function measure(mode: LlmProxyMode, port: number): Promise<InstructionBreakdown> {
+  const prefix = join(dir, `callgrind-${mode}`);
+  const system = await startLlmProxy({
+    dir,
+    cpu: 0,
+    port,
+    mode,
+    wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}.%p`],
+    nodeFlags: ['--perf-basic-prof'],
+    startTimeoutMs: 180_000,
+  });
+  const pid = system.process?.pid;
+  if (pid === undefined) throw new Error('no process to count');
+  await send(system, warmup);
+  execFileSync('callgrind_control', ['--instr=on', String(pid)], { stdio: 'ignore' });
+  await send(system, requests);
+  execFileSync('callgrind_control', ['--instr=off', String(pid)], { stdio: 'ignore' });
+  execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' });
+  await stopAll();
+  const dump = readdirSync(dir).find((file) => file === `callgrind-${mode}.${pid}.1`);
+  if (dump === undefined) throw new Error(`callgrind wrote no dump for ${mode}`);
+  const perfMap = `/tmp/perf-${pid}.map`;
+  return annotateDump(join(dir, dump), existsSync(perfMap) ? perfMap : undefined);
+}
+
+function perRequest(instructions: number): string {
+  return Math.round(instructions / requests).toLocaleString('en-US');
+}
+
+mkdirSync(dir, { recursive: true });
+const results: Array<{ mode: LlmProxyMode; breakdown: InstructionBreakdown }> = [];
+try {
+  for (const [index, mode] of modes.entries()) {
+    startMock(dir, 1);
+    results.push({ mode, breakdown: await measure(mode, 9300 + index) });
+  }
+} finally {
+  await stopAll();
+}
+
+console.log(`Instructions per request (${requests.toLocaleString('en-US')} requests after ${warmup} of warm-up)\n`);
+console.log('| mode | work | garbage collector | JIT compilers | total |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const { mode, breakdown } of results) {
+  const { byShare, total } = breakdown;
+  console.log(
+    `| ${mode} | ${perRequest(byShare.work)} | ${perRequest(byShare.gc)} | ${perRequest(byShare.jit)} | ${perRequest(total)} |`,
+  );
+}
+const top = Number(values.top);
+for (const { mode, breakdown } of top > 0 ? results : []) {
+  console.log(`\n${mode}: costliest functions (self, per request)`);
+  for (const fn of breakdown.functions.filter((entry) => entry.share === 'work').slice(0, top))
+    console.log(`${perRequest(fn.instructions).padStart(8)}  ${fn.name.slice(0, 140)}`);
+}
