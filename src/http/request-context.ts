@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRequestRecord, type RequestRecord } from '../gateway/request-record.ts';
 import type { Principal } from '../governance/principal.ts';
 import { CallerGone } from '../providers/shared/abort-reasons.ts';
@@ -14,6 +14,15 @@ declare module 'fastify' {
     callerSignal: AbortSignal;
     /** Who is calling, on governed and admin routes. */
     principal: Principal;
+    /**
+     * The route's config (ours, plus Fastify's `url` and `method`), read once per request: Fastify's
+     * `routeOptions` getter builds a new object on every read, and every hook needs it.
+     */
+    routeConfig: FastifyRequest['routeOptions']['config'];
+  }
+  interface FastifyReply {
+    /** Callbacks for when the response closes; see `whenClosed`. */
+    closers: Array<(finished: boolean) => void> | null;
   }
   interface FastifyContextConfig {
     /** The API shape errors on this route are rendered in. */
@@ -44,16 +53,37 @@ export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest('record', null as unknown as RequestRecord);
   app.decorateRequest('callerSignal', null as unknown as AbortSignal);
   app.decorateRequest<Principal | null>('principal', null);
+  app.decorateRequest('routeConfig', null as unknown as FastifyRequest['routeOptions']['config']);
+  app.decorateReply('closers', null);
   app.addHook('onRequest', function attachRequestContext(request, reply, done) {
     request.record = createRequestRecord(request.id);
     request.principal = anonymous;
+    request.routeConfig = request.routeOptions.config;
     const controller = new AbortController();
     request.callerSignal = controller.signal;
     const response = reply.raw;
-    response.once('close', () => {
-      if (!response.writableFinished) controller.abort(new CallerGone('the caller closed the connection'));
+    // One listener for everything that waits on the close (admission, metrics): `once` wraps and binds
+    // a function per call, and each further listener grows the emitter's list.
+    response.on('close', () => {
+      const finished = response.writableFinished;
+      if (!finished) controller.abort(new CallerGone('the caller closed the connection'));
+      const closers = reply.closers;
+      if (closers !== null) for (const closer of closers) closer(finished);
     });
     reply.header('x-request-id', request.id);
     done();
   });
+}
+
+/**
+ * Runs `closer` when the response closes: `finished` is true when it was sent completely, false when
+ * the caller went away first. Runs at once if the response has already closed.
+ */
+export function whenClosed(reply: FastifyReply, closer: (finished: boolean) => void): void {
+  if (reply.raw.closed) {
+    closer(reply.raw.writableFinished);
+    return;
+  }
+  if (reply.closers === null) reply.closers = [closer];
+  else reply.closers.push(closer);
 }

@@ -20,7 +20,7 @@ export function registerRequestLog(app: FastifyInstance, options: { logBodies: b
     request.log.info(
       {
         method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
+        route: request.routeConfig?.url ?? 'unmatched',
         status: reply.statusCode,
         latencyMs: Math.round(reply.elapsedTime * 100) / 100,
         keyId: record.keyId ?? undefined,

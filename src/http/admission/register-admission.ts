@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AdmissionGate } from '../../gateway/admission-gate.ts';
+import { whenClosed } from '../request-context.ts';
 
 /**
  * Admission control on the routes that call an upstream (`config.admitted`): a slot is taken in
@@ -12,7 +13,7 @@ import type { AdmissionGate } from '../../gateway/admission-gate.ts';
 export function registerAdmission(app: FastifyInstance, gate: AdmissionGate): void {
   const leave = (): void => gate.leave();
   app.addHook('onRequest', function admit(request, reply, done) {
-    if (request.routeOptions.config.admitted !== true) return done();
+    if (request.routeConfig.admitted !== true) return done();
     let waiting: Promise<void> | undefined;
     try {
       waiting = gate.enter(request.callerSignal);
@@ -21,13 +22,13 @@ export function registerAdmission(app: FastifyInstance, gate: AdmissionGate): vo
       return;
     }
     if (waiting === undefined) {
-      reply.raw.once('close', leave);
+      whenClosed(reply, leave);
       done();
       return;
     }
     waiting.then(
       () => {
-        reply.raw.once('close', leave);
+        whenClosed(reply, leave);
         done();
       },
       // A waiter is refused `overloaded`, or its caller left (nobody is there to read the answer).

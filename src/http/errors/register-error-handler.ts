@@ -20,7 +20,8 @@ export function renderError(error: GatewayError, shape: ErrorShape, requestId: s
 
 /** Routes without a configured shape (and unknown paths) are recognised by their prefix. */
 function shapeFor(request: FastifyRequest): ErrorShape {
-  const configured = request.routeOptions.config.errorShape;
+  // Errors before the request context exists (a malformed URL) have no routeConfig yet.
+  const configured = (request.routeConfig ?? request.routeOptions.config).errorShape;
   if (configured !== undefined) return configured;
   const path = request.url;
   if (

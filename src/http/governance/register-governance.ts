@@ -11,7 +11,7 @@ export function registerGovernance(app: FastifyInstance, governance: Governance)
   const { authenticator } = governance;
   // A callback hook, not an async one: most requests are answered from the key cache, with no tick.
   app.addHook('onRequest', function authenticate(request, _reply, done) {
-    const { config } = request.routeOptions;
+    const config = request.routeConfig;
     const admin = config.admin === true;
     if (!admin && config.governed !== true) return done();
     let principal: Principal | Promise<Principal>;
@@ -28,8 +28,9 @@ export function registerGovernance(app: FastifyInstance, governance: Governance)
   });
   app.addHook('onResponse', function recordUsage(request, reply, done) {
     // One row per call that named a model (listings and unauthenticated attempts are not recorded).
-    if (request.routeOptions.config.governed === true && request.record.model !== undefined) {
-      governance.finish(request.record, { status: reply.statusCode, route: request.routeOptions.url ?? request.url });
+    const config = request.routeConfig;
+    if (config.governed === true && request.record.model !== undefined) {
+      governance.finish(request.record, { status: reply.statusCode, route: config.url ?? request.url });
     }
     done();
   });

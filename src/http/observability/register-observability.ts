@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import { secretsEqual } from '../../governance/api-key.ts';
 import { credentialOf } from '../../governance/authenticator.ts';
 import type { GatewayObservability } from '../../observability/gateway-observability.ts';
+import { whenClosed } from '../request-context.ts';
 
 /** Routes about the gateway itself, left out of the request metrics and traces. */
 const unobserved = new Set(['/metrics', '/health/live', '/health/ready', '/openapi.json']);
@@ -19,14 +20,11 @@ export function registerObservability(
 ): void {
   if (observability.metrics !== undefined || observability.tracing !== undefined) {
     app.addHook('onRequest', function observeRequest(request, reply, done) {
-      const route = request.routeOptions.url ?? 'unmatched';
+      const route = request.routeConfig.url ?? 'unmatched';
       if (unobserved.has(route) || route.startsWith('/docs')) return done();
       const { record } = request;
       observability.requestStarted(record, request.headers, request.method, route);
-      const response = reply.raw;
-      response.once('close', () =>
-        observability.requestEnded(record, route, response.writableFinished ? reply.statusCode : 499),
-      );
+      whenClosed(reply, (finished) => observability.requestEnded(record, route, finished ? reply.statusCode : 499));
       done();
     });
   }
