@@ -109,6 +109,43 @@ describe('GET /metrics', () => {
     );
   });
 
+  it('counts a caller that leaves mid-stream as 499, and leaves nothing in flight', async () => {
+    const before = await scrape();
+    const chunk = (content: string) =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+    // The upstream keeps the stream open; the caller reads one event and goes away.
+    openai.enqueue({ sse: [chunk('Hel'), chunk('lo')], gapMs: 5, end: false });
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.url}${chatRoute}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${masterKey}` },
+      body: JSON.stringify({ model: 'openai/gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: controller.signal,
+    });
+    const reader = response.body?.getReader();
+    assert.ok(reader);
+    await reader.read();
+    controller.abort();
+    const abandoned = { route: chatRoute, model: 'openai/gpt-4o', status: '499' };
+    let after = await scrape();
+    for (
+      let tries = 0;
+      tries < 50 &&
+      sampleSum(after, 'llm_proxy_requests_total', abandoned) ===
+        sampleSum(before, 'llm_proxy_requests_total', abandoned);
+      tries++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      after = await scrape();
+    }
+    assert.equal(
+      sampleSum(after, 'llm_proxy_requests_total', abandoned) -
+        sampleSum(before, 'llm_proxy_requests_total', abandoned),
+      1,
+    );
+    assert.equal(sampleSum(after, 'llm_proxy_in_flight_requests'), 0);
+  });
+
   it('counts a retry and the failed attempt behind it', async () => {
     const before = await scrape();
     openai.enqueue({ status: 503, body: { error: { message: 'overloaded', type: 'server_error', code: null } } });
