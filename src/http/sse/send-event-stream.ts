@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { capturedBodyChars } from '../../logging/redact-text.ts';
@@ -30,14 +30,20 @@ export function sendEventStream(
 ): FastifyReply {
   reply.hijack();
   const response = reply.raw;
-  // Headers set on the reply so far (request id, attempts, rate limits) go out with the stream's own.
-  for (const [name, value] of Object.entries(reply.getHeaders()))
-    if (value !== undefined) response.setHeader(name, value);
-  response.setHeader('content-type', 'text/event-stream; charset=utf-8');
-  response.setHeader('cache-control', 'no-cache');
+  // Headers set on the reply so far (request id, attempts, rate limits) go out with the stream's own, in
+  // one writeHead: copying them onto the response one setHeader at a time first cost tens of µs on the
+  // way to the first token.
+  const headers: OutgoingHttpHeaders = {};
+  const set: Record<string, string | number | string[] | undefined> = reply.getHeaders();
+  for (const name in set) {
+    const value = set[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
   // Tells nginx-style proxies in front of the gateway not to buffer the stream either.
-  response.setHeader('x-accel-buffering', 'no');
-  response.writeHead(reply.statusCode);
+  headers['x-accel-buffering'] = 'no';
+  response.writeHead(reply.statusCode, headers);
   void pump(response, events, record, reply.log, reply.server.streamWriteTimeoutMs);
   return reply;
 }
