@@ -11,7 +11,7 @@
  *   npm run bench:instructions -- --modes governed --requests 5000 --top 40
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -76,10 +76,10 @@ async function measure(mode: LlmProxyMode, port: number): Promise<InstructionBre
   execFileSync('callgrind_control', ['--instr=off', String(pid)], { stdio: 'ignore' });
   execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' });
   await stopAll();
-  const dump = readdirSync(dir).find((file) => file === `callgrind-${mode}.${pid}.1`);
-  if (dump === undefined) throw new Error(`callgrind wrote no dump for ${mode}`);
+  const dump = `${prefix}.${pid}.1`;
+  if (!existsSync(dump)) throw new Error(`callgrind wrote no dump for ${mode}`);
   const perfMap = `/tmp/perf-${pid}.map`;
-  return annotateDump(join(dir, dump), existsSync(perfMap) ? perfMap : undefined);
+  return annotateDump(dump, existsSync(perfMap) ? perfMap : undefined);
 }
 
 function perRequest(instructions: number): string {

@@ -19,7 +19,7 @@ class JsonBodyError extends Error {
  * behind a `\u` escape. Three substring searches, against the two regular expressions that Fastify's
  * parser runs over every body (about 1% of a proxied request's CPU).
  */
-export function mayPoisonPrototype(text: string): boolean {
+function mayPoisonPrototype(text: string): boolean {
   return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
 }
 

@@ -251,12 +251,7 @@ export class GatewayMetrics {
   }
 
   #upstreamOf(provider: string, model: string): UpstreamSeries {
-    // Nested maps rather than a joined key: no string is built (and hashed) per request.
-    let byModel = this.#upstreamSeries.get(provider);
-    if (byModel === undefined) {
-      byModel = new Map();
-      this.#upstreamSeries.set(provider, byModel);
-    }
+    const byModel = inner(this.#upstreamSeries, provider);
     let series = byModel.get(model);
     if (series === undefined) {
       series = {
@@ -272,21 +267,7 @@ export class GatewayMetrics {
   }
 
   #seriesOf(route: string, model: string, provider: string, status: number): RequestSeries {
-    let byStatus = this.#series.get(route);
-    if (byStatus === undefined) {
-      byStatus = new Map();
-      this.#series.set(route, byStatus);
-    }
-    let byProvider = byStatus.get(status);
-    if (byProvider === undefined) {
-      byProvider = new Map();
-      byStatus.set(status, byProvider);
-    }
-    let byModel = byProvider.get(provider);
-    if (byModel === undefined) {
-      byModel = new Map();
-      byProvider.set(provider, byModel);
-    }
+    const byModel = inner(inner(inner(this.#series, route), status), provider);
     let series = byModel.get(model);
     if (series === undefined) {
       series = {
@@ -298,4 +279,17 @@ export class GatewayMetrics {
     }
     return series;
   }
+}
+
+/**
+ * The map under `key`, made on first use. Series are found through nested maps rather than a joined
+ * key, so that no string is built (and hashed) per request.
+ */
+function inner<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = new Map();
+    map.set(key, found);
+  }
+  return found;
 }

@@ -7,6 +7,7 @@ import { postJson, startTestGateway, type TestGateway } from '../support/start-t
 
 type JsonObject = Record<string, unknown>;
 
+// AWS's own documentation example credentials (not a real account): the mock verifies SigV4 with them.
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',

@@ -44,11 +44,10 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway, go
       const stream = body['stream'] === true;
       record.model = body.model;
       record.stream = stream;
-      const admitting = admitRequest(governance, request, reply, {
+      await admitRequest(governance, request, reply, {
         model: body.model,
         maxOutputTokens: outputLimitOf(body, ['max_tokens']),
       });
-      if (admitting !== undefined) await admitting;
       let estimatedInputTokens = 0;
       const outcome = await gateway.dispatchChat({
         surface: 'anthropic-messages',

@@ -28,11 +28,10 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway, govern
       record.model = model;
       // An unknown or unconfigured provider is reported as such before any limit is looked at.
       gateway.models.resolveExplicit(provider, model);
-      const admitting = admitRequest(governance, request, reply, {
+      await admitRequest(governance, request, reply, {
         model: `${provider.toLowerCase()}/${model}`,
         maxOutputTokens: undefined,
       });
-      if (admitting !== undefined) await admitting;
       const outcome = await gateway.dispatchChat({
         surface: 'simple',
         target: { provider, model },

@@ -4,8 +4,8 @@ import type { Governance } from '../../governance/governance.ts';
 /**
  * Admits a governed request against its key's limits before any upstream call, and puts the
  * `x-ratelimit-*` headers on the reply. Input tokens are estimated from the body's size (four bytes a
- * token): cheap, and reconciled with the real count once the response is in. Returns a promise only
- * when a limiter had to be asked (callers `await` it then), so unlimited requests cost no tick.
+ * token): cheap, and reconciled with the real count once the response is in. A promise only when a
+ * limiter had to be asked; otherwise the headers are set at once.
  */
 export function admitRequest(
   governance: Governance,

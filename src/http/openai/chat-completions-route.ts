@@ -43,11 +43,10 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
       const includeUsage = stream && callerWantsStreamUsage(body);
       record.model = body.model;
       record.stream = stream;
-      const admitting = admitRequest(governance, request, reply, {
+      await admitRequest(governance, request, reply, {
         model: body.model,
         maxOutputTokens: outputLimitOf(body, ['max_completion_tokens', 'max_tokens']),
       });
-      if (admitting !== undefined) await admitting;
       const outcome = await gateway.dispatchChat({
         surface: 'openai-chat',
         target: { model: body.model },

@@ -42,8 +42,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
     async function embeddings(request, reply) {
       const { record } = request;
       record.model = request.body.model;
-      const admitting = admitRequest(governance, request, reply, { model: request.body.model, maxOutputTokens: 0 });
-      if (admitting !== undefined) await admitting;
+      await admitRequest(governance, request, reply, { model: request.body.model, maxOutputTokens: 0 });
       const response = await gateway.forward({
         surface: 'openai-chat',
         operation: 'embeddings',
