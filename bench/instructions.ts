@@ -9,6 +9,7 @@
  *
  *   npm run bench:instructions                          bare and governed, 3,000 requests each
  *   npm run bench:instructions -- --modes governed --requests 5000 --top 40
+ *   npm run bench:instructions -- --node-flags --max-semi-space-size=4
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3000' },
     /** Also list the N costliest functions of each mode (self instructions per request). */
     top: { type: 'string', default: '0' },
+    /** Extra Node flags for the gateway, space-separated (`--max-semi-space-size=4`), to compare V8 settings. */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -65,7 +68,7 @@ async function measure(mode: LlmProxyMode, port: number): Promise<InstructionBre
     port,
     mode,
     wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}.%p`],
-    nodeFlags: ['--perf-basic-prof'],
+    nodeFlags: ['--perf-basic-prof', ...values['node-flags'].split(' ').filter((flag) => flag !== '')],
     startTimeoutMs: 180_000,
   });
   const pid = system.process?.pid;

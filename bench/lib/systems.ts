@@ -223,6 +223,8 @@ export async function startLlmProxy(options: {
     ANTHROPIC_API_KEY: 'sk-ant-bench',
     ANTHROPIC_BASE_URL: options.upstreamOrigin ?? mockOrigin,
     DATABASE_URL: `sqlite:${join(dir, `llm-proxy-${mode}-${port}.sqlite`)}`,
+    // As `npm start` and the executable's first line set it (docs/performance.md, memory).
+    MALLOC_ARENA_MAX: '1',
   };
   if (mode !== 'bare') env['LLM_PROXY_MASTER_KEY'] = masterKey;
   if (mode === 'governed-redis' && options.redisUrl !== undefined) env['REDIS_URL'] = options.redisUrl;
@@ -231,12 +233,12 @@ export async function startLlmProxy(options: {
     name: `llm-proxy-${mode}`,
     cpu: options.cpu,
     command: options.wrap?.[0] ?? process.execPath,
-    // The V8 flag `npm start` and the CLI's shebang use (docs/performance.md).
+    // The launcher and V8 flag `npm start` and the executable's first line use (docs/performance.md).
     args: [
       ...(options.wrap === undefined ? [] : [...options.wrap.slice(1), process.execPath]),
-      '--max-semi-space-size=8',
+      '--max-semi-space-size=4',
       ...(options.nodeFlags ?? []),
-      join(root, 'src', 'cli', 'main.ts'),
+      join(root, 'bin', 'llm-proxy.js'),
       'serve',
       '--port',
       String(port),

@@ -1,6 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { flushCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config/config-error.ts';
@@ -133,6 +133,8 @@ async function serve(config: GatewayConfig): Promise<number> {
   // A worker binds the port with SO_REUSEPORT next to its siblings, and tells the primary once it listens.
   const running = await startGateway({ config, logger, version: packageJson.version, reusePort: cluster.isWorker });
   if (cluster.isWorker) process.send?.(workerListeningMessage);
+  // Node writes its compile cache at exit; a server may end by SIGKILL, so what startup loaded is kept now.
+  flushCompileCache();
   const providers = config.providers.map((settings) => {
     const keyEnv = findProviderDefinition(settings.type)?.apiKeyEnv;
     return { name: settings.name, configured: keyEnv === undefined || settings.apiKey !== undefined };
@@ -167,7 +169,8 @@ async function serve(config: GatewayConfig): Promise<number> {
   });
 }
 
-if (import.meta.main) {
+/** Runs the CLI on this process's arguments and sets its exit code (bin/llm-proxy.js calls it). */
+export function runCli(): void {
   main(process.argv.slice(2))
     .then(
       (code) => {
@@ -183,3 +186,5 @@ if (import.meta.main) {
       if (cluster.isWorker && process.connected) process.disconnect();
     });
 }
+
+if (import.meta.main) runCli();

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'src', 'cli', 'main.ts');
+const cli = join(root, 'bin', 'llm-proxy.js');
 /** A clean environment: no provider keys from the developer's shell. */
 const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
 
@@ -58,6 +58,17 @@ describe('llm-proxy CLI', () => {
     const result = run(['--version']);
     assert.equal(result.status, 0);
     assert.equal(result.stdout.trim(), packageJson.version);
+  });
+
+  it('runs as an executable (its first line sets the runtime settings npm start uses)', () => {
+    // The `node` on PATH must be the one running these tests (Node 24).
+    const path = `${dirname(process.execPath)}${delimiter}${env.PATH}`;
+    const result = spawnSync(cli, ['--version'], { encoding: 'utf8', env: { ...env, PATH: path }, cwd: tmpdir() });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), packageJson.version);
+    assert.equal(packageJson.bin['llm-proxy'], 'bin/llm-proxy.js');
+    const settings = /^#!\/usr\/bin\/env -S (.*)$/m.exec(readFileSync(cli, 'utf8'))?.[1];
+    assert.equal(`exec env ${settings} bin/llm-proxy.js serve`, packageJson.scripts.start, 'the same settings');
   });
 
   it('an unknown flag or command exits 2 with a one-line reason', () => {

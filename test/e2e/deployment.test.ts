@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,9 +71,10 @@ describe('deployment files', () => {
     assert.match(dockerfile, /npm ci --omit=dev/);
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /HOST=0\.0\.0\.0/);
-    assert.match(dockerfile, /"src\/cli\/main\.ts"/);
+    assert.match(dockerfile, /"bin\/llm-proxy\.js"/);
     assert.match(dockerfile, /^HEALTHCHECK/m);
-    // What the image copies must be all the gateway reads at run time: src/ and package.json.
+    // What the image copies must be all the gateway reads at run time: bin/, src/ and package.json.
+    assert.match(dockerfile, /^COPY bin \.\/bin$/m);
     assert.match(dockerfile, /^COPY src \.\/src$/m);
     assert.match(dockerfile, /^COPY package\.json \.\/$/m);
     const ignored = read('.dockerignore').split('\n');
@@ -104,7 +105,7 @@ describe('deployment files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'llm-proxy-image-'));
     try {
       for (const file of ['package.json', 'package-lock.json']) cpSync(join(root, file), join(dir, file));
-      cpSync(join(root, 'src'), join(dir, 'src'), { recursive: true });
+      for (const folder of ['bin', 'src']) cpSync(join(root, folder), join(dir, folder), { recursive: true });
       execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
         cwd: dir,
         stdio: 'ignore',
@@ -112,7 +113,7 @@ describe('deployment files', () => {
       assert.equal(existsSync(join(dir, 'node_modules', 'typescript')), false, 'no dev dependencies');
       const port = await freePort();
       mkdirSync(join(dir, 'data'));
-      const child = spawn(process.execPath, ['--max-semi-space-size=8', 'src/cli/main.ts', 'serve'], {
+      const child = spawn(process.execPath, ['--max-semi-space-size=4', 'bin/llm-proxy.js', 'serve'], {
         cwd: dir,
         env: {
           PATH: process.env['PATH'] ?? '',
@@ -121,6 +122,7 @@ describe('deployment files', () => {
           PORT: String(port),
           DATABASE_URL: `sqlite:${join(dir, 'data', 'llm-proxy.sqlite')}`,
           LLM_PROXY_MASTER_KEY: 'sk-image-master-key-0123456789abcdef',
+          TMPDIR: dir,
         },
         stdio: 'ignore',
       });
@@ -128,6 +130,10 @@ describe('deployment files', () => {
         const ready = await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
         assert.equal(ready.status, 200);
         assert.equal(((await ready.json()) as { status: string }).status, 'ready');
+        // The launcher keeps Node's compile cache (in the temporary directory), written once the server
+        // listens: the next start loads the sources without the TypeScript stripper.
+        const cached = readdirSync(join(dir, 'node-compile-cache'), { recursive: true });
+        assert.ok(cached.length > 1, 'compile cache written');
       } finally {
         child.kill('SIGTERM');
         await once(child, 'exit');

@@ -181,7 +181,7 @@ describe('usage rows survive a SIGTERM (Postgres)', () => {
     const child = spawn(
       process.execPath,
       [
-        join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'),
+        join(import.meta.dirname, '..', '..', 'bin', 'llm-proxy.js'),
         'serve',
         '--port',
         String(port),

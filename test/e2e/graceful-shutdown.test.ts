@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { testKeys } from '../support/test-keys.ts';
 
-const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const cli = join(import.meta.dirname, '..', '..', 'bin', 'llm-proxy.js');
 
 describe('graceful shutdown', () => {
   const upstream = new MockOpenAIUpstream(testKeys.openai);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePrometheusText, sampleSum } from '../support/prometheus-text.ts';
 
-const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const cli = join(import.meta.dirname, '..', '..', 'bin', 'llm-proxy.js');
 const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info' };
 
 interface LogLine {

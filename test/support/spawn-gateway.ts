@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const cli = join(import.meta.dirname, '..', '..', 'bin', 'llm-proxy.js');
 
 /** A gateway in its own process (`llm-proxy serve`), for what must be measured apart from the test runner. */
 export interface SpawnedGateway {
@@ -27,7 +27,7 @@ export async function spawnGateway(options: { env?: Record<string, string>; yaml
     writeFileSync(file, options.yaml);
     args.push('--config', file);
   }
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', ...args], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', ...args], {
     env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'info', ...options.env },
     cwd: tmpdir(),
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,0 +1,12 @@
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=4
+// The llm-proxy executable. It is JavaScript, the one file that is, so that Node's compile cache is on
+// before the first TypeScript file loads: with a warm cache Node never starts its type stripper, whose
+// WebAssembly memory (about 12 MB) would otherwise stay for the life of the process. The cache lives in
+// Node's default place (the OS temporary directory) unless NODE_COMPILE_CACHE names another; if it
+// cannot be used, the sources are stripped as usual. The runtime settings in the first line are
+// explained in docs/performance.md (memory).
+import { enableCompileCache } from 'node:module';
+
+enableCompileCache();
+const { runCli } = await import('../src/cli/main.ts');
+runCli();
