@@ -5,8 +5,13 @@
 // Node's default place (the OS temporary directory) unless NODE_COMPILE_CACHE names another; if it
 // cannot be used, the sources are stripped as usual. The runtime settings in the first line are
 // explained in docs/performance.md (memory).
-import { enableCompileCache } from 'node:module';
+import module from 'node:module';
 
-enableCompileCache();
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  console.error(`llm-proxy needs Node.js 24 or later (this is ${process.version}).`);
+  process.exit(1);
+}
+module.enableCompileCache();
 const { runCli } = await import('../src/cli/main.ts');
 runCli();
