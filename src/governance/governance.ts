@@ -59,10 +59,10 @@ export class Governance {
 
   /**
    * Checks and reserves the request against its key's limits and its model group's; returns the
-   * `x-ratelimit-*` headers of the key. Synchronous when nothing is limited (an open gateway, a key
-   * without limits): only the limiter is asynchronous.
+   * `x-ratelimit-*` headers of the key. Synchronous unless the limiter must be waited for (Redis, a
+   * budget's first request in a period): the in-memory limiter answers at once.
    */
-  admit(request: AdmissionRequest): Readonly<Record<string, string>> | Promise<Record<string, string>> {
+  admit(request: AdmissionRequest): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>> {
     const { principal, record } = request;
     const key = principal.kind === 'key' ? principal.key : undefined;
     if (key !== undefined) record.keyId = key.id;
@@ -77,67 +77,85 @@ export class Governance {
       (key.rpmLimit !== null || key.tpmLimit !== null || key.maxParallel !== null || key.maxBudgetUsd !== null);
     const groupLimited = group.rpmLimit !== null || group.tpmLimit !== null;
     if (!keyLimited && !groupLimited) return noHeaders;
-    return this.#acquire(request, keyLimited ? key : undefined, group, groupLimited);
-  }
-
-  async #acquire(
-    request: AdmissionRequest,
-    key: ApiKeyRecord | undefined,
-    group: ModelGroup,
-    groupLimited: boolean,
-  ): Promise<Record<string, string>> {
-    const { record } = request;
     const now = (this.#options.now ?? Date.now)();
     const outputTokens = request.maxOutputTokens ?? this.#options.defaultOutputTokens;
-    const tokens = request.inputTokens + outputTokens;
-    let headers: Record<string, string> = {};
-    if (key !== undefined) {
-      const period = budgetPeriodOf(key.budgetPeriod, now);
-      const decision = await this.#options.limiter.acquire({
-        now,
-        tokens,
-        costUsd: this.#estimateCost(group, request.inputTokens, outputTokens),
-        limits: {
-          keyId: key.id,
-          rpm: key.rpmLimit,
-          tpm: key.tpmLimit,
-          maxParallel: key.maxParallel,
-          budget:
-            key.maxBudgetUsd === null
-              ? null
-              : { limitUsd: key.maxBudgetUsd, periodStart: period.start, periodEnd: period.end },
-        },
-      });
-      headers = rateLimitHeaders(key, decision.state, now);
-      if (!decision.admitted) throw refusal(decision, key, tokens, headers);
-      this.#hold(record, decision.reservation);
+    const step: AdmissionStep = { record, group, groupLimited, now, tokens: request.inputTokens + outputTokens };
+    if (!keyLimited) return this.#acquireGroup(step, noHeaders);
+    const period = budgetPeriodOf(key.budgetPeriod, now);
+    const decision = this.#options.limiter.acquire({
+      now,
+      tokens: step.tokens,
+      costUsd: this.#estimateCost(group, request.inputTokens, outputTokens),
+      limits: {
+        keyId: key.id,
+        rpm: key.rpmLimit,
+        tpm: key.tpmLimit,
+        maxParallel: key.maxParallel,
+        budget:
+          key.maxBudgetUsd === null
+            ? null
+            : { limitUsd: key.maxBudgetUsd, periodStart: period.start, periodEnd: period.end },
+      },
+    });
+    return decision instanceof Promise
+      ? decision.then((settled) => this.#afterKey(step, key, settled))
+      : this.#afterKey(step, key, decision);
+  }
+
+  #afterKey(
+    step: AdmissionStep,
+    key: ApiKeyRecord,
+    decision: LimitDecision,
+  ): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>> {
+    const headers = rateLimitHeaders(key, decision.state, step.now);
+    if (!decision.admitted) throw refusal(decision, key, step.tokens, headers);
+    this.#hold(step.record, decision.reservation);
+    return step.groupLimited ? this.#acquireGroup(step, headers) : headers;
+  }
+
+  #acquireGroup(
+    step: AdmissionStep,
+    headers: Readonly<Record<string, string>>,
+  ): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>> {
+    const { group } = step;
+    const decision = this.#options.limiter.acquire({
+      now: step.now,
+      tokens: step.tokens,
+      costUsd: 0,
+      limits: {
+        keyId: `group:${group.name}`,
+        rpm: group.rpmLimit,
+        tpm: group.tpmLimit,
+        maxParallel: null,
+        budget: null,
+      },
+    });
+    return decision instanceof Promise
+      ? decision.then((settled) => this.#afterGroup(step, headers, settled))
+      : this.#afterGroup(step, headers, decision);
+  }
+
+  #afterGroup(
+    step: AdmissionStep,
+    headers: Readonly<Record<string, string>>,
+    decision: LimitDecision,
+  ): Readonly<Record<string, string>> | Promise<never> {
+    if (decision.admitted) {
+      this.#hold(step.record, decision.reservation);
+      return headers;
     }
-    if (groupLimited) {
-      const decision = await this.#options.limiter.acquire({
-        now,
-        tokens,
-        costUsd: 0,
-        limits: {
-          keyId: `group:${group.name}`,
-          rpm: group.rpmLimit,
-          tpm: group.tpmLimit,
-          maxParallel: null,
-          budget: null,
-        },
+    const { group } = step;
+    const error = new GatewayError(
+      'rate_limited',
+      `The model '${group.name}' is at its shared limit of ${decision.reason === 'rpm' ? `${group.rpmLimit} requests` : `${group.tpmLimit} tokens`} per minute.`,
+      { headers: { ...headers, 'retry-after': String(decision.retryAfterSeconds) } },
+    );
+    const released = this.#release(step.record);
+    if (released instanceof Promise)
+      return released.then(() => {
+        throw error;
       });
-      if (!decision.admitted) {
-        await this.#release(record);
-        throw new GatewayError(
-          'rate_limited',
-          `The model '${group.name}' is at its shared limit of ${decision.reason === 'rpm' ? `${group.rpmLimit} requests` : `${group.tpmLimit} tokens`} per minute.`,
-          {
-            headers: { ...headers, 'retry-after': String(decision.retryAfterSeconds) },
-          },
-        );
-      }
-      this.#hold(record, decision.reservation);
-    }
-    return headers;
+    throw error;
   }
 
   /** Whether `finish` has anything to do for this request: a usage row to write or a reservation to settle. */
@@ -160,6 +178,7 @@ export class Governance {
     const tokens = usage === undefined ? 0 : usage.inputTokens + usage.outputTokens;
     const held = this.#reservations.get(record);
     if (held !== undefined) {
+      this.#reservations.delete(record);
       const actual = { tokens, costUsd: record.costUsd ?? 0 };
       for (const reservation of held) {
         try {
@@ -170,7 +189,6 @@ export class Governance {
         }
       }
     }
-    this.#reservations.delete(record);
     const finishedAt = Date.now();
     this.#options.recorder?.record({
       requestId: record.requestId,
@@ -196,6 +214,7 @@ export class Governance {
     });
   }
 
+  /** Keeps a reservation for the request, to be settled by `finish` (or given back on refusal). */
   #hold(record: RequestRecord, reservation: Reservation): void {
     const held = this.#reservations.get(record);
     if (held === undefined) this.#reservations.set(record, [reservation]);
@@ -203,10 +222,15 @@ export class Governance {
   }
 
   /** Gives back what a refused request had already reserved. */
-  async #release(record: RequestRecord): Promise<void> {
-    for (const reservation of this.#reservations.get(record) ?? [])
-      await this.#options.limiter.settle(reservation, { tokens: 0, costUsd: 0 });
+  #release(record: RequestRecord): void | Promise<void> {
+    const held = this.#reservations.get(record) ?? [];
     this.#reservations.delete(record);
+    const pending: Promise<void>[] = [];
+    for (const reservation of held) {
+      const settled = this.#options.limiter.settle(reservation, { tokens: 0, costUsd: 0 });
+      if (settled instanceof Promise) pending.push(settled);
+    }
+    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
   }
 
   /** The most a request may cost: its reservation at the dearest target's prices. */
@@ -246,6 +270,15 @@ export class Governance {
 }
 
 const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+
+/** What the steps of one admission share. */
+interface AdmissionStep {
+  record: RequestRecord;
+  group: ModelGroup;
+  groupLimited: boolean;
+  now: number;
+  tokens: number;
+}
 
 /** OpenAI-style rate-limit headers for keys with RPM or TPM limits. */
 function rateLimitHeaders(key: ApiKeyRecord, state: RateState, now: number): Record<string, string> {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import {
   keyPatchColumns,
   keyPatchFields,
@@ -31,6 +31,17 @@ const groupExpressions: Record<UsageGrouping, string> = {
 type Row = Record<string, unknown>;
 
 /**
+ * Usage rows bound per INSERT statement: one statement of many rows crosses from JavaScript into
+ * SQLite once instead of once a row (about 3 µs a row instead of 4 in a batch of 500).
+ */
+const usageRowsPerStatement = 50;
+
+function usageInsert(rows: number): string {
+  const placeholders = `(${usageColumns.map(() => '?').join(', ')})`;
+  return `INSERT INTO usage_records (${usageColumns.join(', ')}) VALUES ${Array(rows).fill(placeholders).join(', ')}`;
+}
+
+/**
  * The embedded store: one SQLite file (WAL mode) through `node:sqlite`. Its calls are synchronous
  * but short; the request path only reads keys on a cache miss, and usage rows arrive in background
  * batches of one transaction each.
@@ -38,7 +49,9 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements GovernanceStore {
   readonly kind = 'sqlite' as const;
   readonly #db: DatabaseSync;
-  readonly #insertUsage;
+  /** Prepared on first use: the table exists only once `migrate` has run. */
+  #insertUsageRow: StatementSync | undefined;
+  #insertUsageRows: StatementSync | undefined;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -47,10 +60,6 @@ export class SqliteStore implements GovernanceStore {
     this.#db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
     );
-    this.#insertUsage = () =>
-      this.#db.prepare(
-        `INSERT INTO usage_records (${usageColumns.join(', ')}) VALUES (${usageColumns.map(() => '?').join(', ')})`,
-      );
   }
 
   async migrate(): Promise<void> {
@@ -135,10 +144,26 @@ export class SqliteStore implements GovernanceStore {
 
   async insertUsage(rows: readonly UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const statement = this.#insertUsage();
     this.#transaction(() => {
-      // `stream` is the one boolean column: SQLite takes it as 0/1.
-      for (const row of rows) statement.run(...usageValues(row, row.stream ? 1 : 0));
+      let index = 0;
+      if (rows.length >= usageRowsPerStatement) {
+        this.#insertUsageRows ??= this.#db.prepare(usageInsert(usageRowsPerStatement));
+        const values: SQLInputValue[] = [];
+        for (; index + usageRowsPerStatement <= rows.length; index += usageRowsPerStatement) {
+          values.length = 0;
+          // `stream` is the one boolean column: SQLite takes it as 0/1.
+          for (let at = index; at < index + usageRowsPerStatement; at++) {
+            const row = rows[at] as UsageRow;
+            values.push(...usageValues(row, row.stream ? 1 : 0));
+          }
+          this.#insertUsageRows.run(...values);
+        }
+      }
+      this.#insertUsageRow ??= this.#db.prepare(usageInsert(1));
+      for (; index < rows.length; index++) {
+        const row = rows[index] as UsageRow;
+        this.#insertUsageRow.run(...usageValues(row, row.stream ? 1 : 0));
+      }
     });
   }
 

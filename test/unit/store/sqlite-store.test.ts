@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, it } from 'node:test';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
+import type { UsageRow } from '../../../src/store/store-records.ts';
+
+/** A row whose every field differs from the other rows' and from its neighbours' columns. */
+function usageRow(index: number): UsageRow {
+  const odd = index % 2 === 1;
+  return {
+    requestId: `req-${index}`,
+    keyId: odd ? null : `key-${index % 7}`,
+    model: `model-${index}`,
+    provider: odd ? 'openai' : null,
+    upstreamModel: `upstream-${index}`,
+    route: index % 3 === 0 ? '/v1/chat/completions' : '/v1/messages',
+    stream: odd,
+    status: 200 + index,
+    errorCode: odd ? `error-${index}` : null,
+    inputTokens: index * 10 + 1,
+    outputTokens: index * 10 + 2,
+    cachedTokens: index * 10 + 3,
+    cacheWriteTokens: index * 10 + 4,
+    reasoningTokens: index * 10 + 5,
+    costUsd: odd ? null : index / 1000,
+    latencyMs: index + 0.25,
+    ttftMs: odd ? index + 0.5 : null,
+    attempts: (index % 4) + 1,
+    startedAt: 1_767_000_000_000 + index,
+    finishedAt: 1_767_000_000_100 + index,
+  };
+}
+
+describe('SqliteStore usage rows', () => {
+  it('stores every field of every row, in order, across many-row statements and the single-row rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llm-proxy-sqlite-'));
+    const path = join(dir, 'store.sqlite');
+    const store = new SqliteStore(path);
+    try {
+      await store.migrate();
+      // 123 rows: two statements of 50 rows, then 23 one at a time; then a batch smaller than 50.
+      const rows = Array.from({ length: 130 }, (_, index) => usageRow(index));
+      await store.insertUsage(rows.slice(0, 123));
+      await store.insertUsage(rows.slice(123));
+      const db = new DatabaseSync(path, { readOnly: true });
+      const stored = db.prepare('SELECT * FROM usage_records ORDER BY id').all();
+      db.close();
+      assert.equal(stored.length, rows.length);
+      for (const [index, row] of rows.entries()) {
+        assert.deepEqual(
+          { ...stored[index], id: undefined },
+          {
+            id: undefined,
+            request_id: row.requestId,
+            key_id: row.keyId,
+            model: row.model,
+            provider: row.provider,
+            upstream_model: row.upstreamModel,
+            route: row.route,
+            stream: row.stream ? 1 : 0,
+            status: row.status,
+            error_code: row.errorCode,
+            input_tokens: row.inputTokens,
+            output_tokens: row.outputTokens,
+            cached_tokens: row.cachedTokens,
+            cache_write_tokens: row.cacheWriteTokens,
+            reasoning_tokens: row.reasoningTokens,
+            cost_usd: row.costUsd,
+            latency_ms: row.latencyMs,
+            ttft_ms: row.ttftMs,
+            attempts: row.attempts,
+            started_at: row.startedAt,
+            finished_at: row.finishedAt,
+          },
+          `row ${index}`,
+        );
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
