@@ -145,25 +145,21 @@ export class SqliteStore implements GovernanceStore {
   async insertUsage(rows: readonly UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
     this.#transaction(() => {
-      let index = 0;
-      if (rows.length >= usageRowsPerStatement) {
+      // `stream` is the one boolean column: SQLite takes it as 0/1.
+      const whole = rows.length - (rows.length % usageRowsPerStatement);
+      if (whole > 0) {
         this.#insertUsageRows ??= this.#db.prepare(usageInsert(usageRowsPerStatement));
         const values: SQLInputValue[] = [];
-        for (; index + usageRowsPerStatement <= rows.length; index += usageRowsPerStatement) {
+        for (let start = 0; start < whole; start += usageRowsPerStatement) {
           values.length = 0;
-          // `stream` is the one boolean column: SQLite takes it as 0/1.
-          for (let at = index; at < index + usageRowsPerStatement; at++) {
-            const row = rows[at] as UsageRow;
+          for (const row of rows.slice(start, start + usageRowsPerStatement))
             values.push(...usageValues(row, row.stream ? 1 : 0));
-          }
           this.#insertUsageRows.run(...values);
         }
       }
+      if (whole === rows.length) return;
       this.#insertUsageRow ??= this.#db.prepare(usageInsert(1));
-      for (; index < rows.length; index++) {
-        const row = rows[index] as UsageRow;
-        this.#insertUsageRow.run(...usageValues(row, row.stream ? 1 : 0));
-      }
+      for (const row of rows.slice(whole)) this.#insertUsageRow.run(...usageValues(row, row.stream ? 1 : 0));
     });
   }
 
