@@ -34,9 +34,15 @@ export interface ChatCall {
   /** Builds the canonical request for one attempt on the translated path. */
   toCanonical(resolved: ResolvedModel, warnings: Warning[]): ChatRequest;
   /** The caller's body with only `model` rewritten, for one attempt on the passthrough path. */
-  toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): Record<string, unknown>;
+  toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): PassthroughBody;
   /** Tells preamble and error events of the caller's own format apart, for passthrough streams. */
   passthroughGate?: FirstContentGate<EventSourceMessage>;
+}
+
+/** A passthrough body, and the same as JSON text when the caller's bytes could be kept (`rewriteBodyModel`). */
+export interface PassthroughBody {
+  body: Record<string, unknown>;
+  text: string | undefined;
 }
 
 export type ChatOutcome =
@@ -159,8 +165,8 @@ export class Gateway {
       try {
         let outcome: ChatOutcome;
         if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
-          const body = withParams(call.toPassthrough(resolved, warnings), target.params);
-          const response = await provider.forward({ operation: 'chat', body, stream: false }, context);
+          const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
+          const response = await provider.forward({ operation: 'chat', ...forwarded, stream: false }, context);
           if (response.kind !== 'buffered') throw new Error('a non-streaming forward answered with a stream');
           outcome = { kind: 'forwarded', response };
         } else {
@@ -193,8 +199,8 @@ export class Gateway {
     try {
       let outcome: ChatOutcome;
       if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
-        const body = withParams(call.toPassthrough(resolved, warnings), target.params);
-        const response = await provider.forward({ operation: 'chat', body, stream: true }, context);
+        const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
+        const response = await provider.forward({ operation: 'chat', ...forwarded, stream: true }, context);
         if (response.kind !== 'stream') throw new Error('a streaming forward answered with a buffered body');
         const gate = call.passthroughGate ?? { isPreamble: () => false, errorOf: () => undefined };
         outcome = {
@@ -233,11 +239,12 @@ export class Gateway {
 }
 
 /** A target's extra params over the forwarded body (which is already the surface's own copy). */
+/** A target's extra body parameters; the caller's text no longer matches the body then, so it is dropped. */
 function withParams(
-  body: Record<string, unknown>,
+  forwarded: PassthroughBody,
   params: Readonly<Record<string, unknown>> | undefined,
-): Record<string, unknown> {
-  return params === undefined ? body : Object.assign(body, params);
+): PassthroughBody {
+  return params === undefined ? forwarded : { body: Object.assign(forwarded.body, params), text: undefined };
 }
 
 /** Applies a target's `max_output_tokens`: larger requests are lowered to it, and say so. */

@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A JSON body's text as received ('' for other bodies): passthrough routes forward it (`rewriteBodyModel`). */
+    bodyText: string;
+  }
+}
+
 /** Fastify's defaults: a body whose keys would poison a prototype is refused. */
 const poisoningOptions = { protoAction: 'error', constructorAction: 'error' } as const;
 
@@ -37,18 +44,21 @@ export function parseJsonBody(text: string): unknown {
 
 /** Replaces Fastify's `application/json` parser with `parseJsonBody` (same limits, same errors). */
 export function registerJsonBodyParser(app: FastifyInstance): void {
+  app.decorateRequest('bodyText', '');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string' },
     function parseJson(
-      _request: FastifyRequest,
+      request: FastifyRequest,
       body: string | Buffer,
       done: (error: Error | null, value?: unknown) => void,
     ) {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
       let value: unknown;
       try {
-        value = parseJsonBody(typeof body === 'string' ? body : body.toString('utf8'));
+        value = parseJsonBody(text);
+        request.bodyText = text;
       } catch (error) {
         done(error as Error);
         return;

@@ -35,6 +35,8 @@ export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens';
 export interface ForwardRequest {
   operation: ForwardOperation;
   body: Record<string, unknown>;
+  /** `body` already as JSON text (the caller's own bytes); a provider that sends `body` unchanged sends this. */
+  text?: string | undefined;
   stream: boolean;
 }
 

@@ -314,6 +314,16 @@ describe('Anthropic surface specifics', () => {
     );
     assert.equal(anthropicUpstream.lastRequest.headers['anthropic-version'], '2023-06-01');
     assert.equal(anthropicUpstream.lastRequest.headers['x-api-key'], testKeys.anthropic);
+    // The caller's own bytes go through, spacing and number spellings included.
+    const text = (model: string) =>
+      `{"model": "${model}", "max_tokens": 64, "temperature": 1.0, "messages": [{"role": "user", "content": "hi"}]}`;
+    const raw = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'caller', 'anthropic-version': '2023-06-01' },
+      body: text('anthropic/claude-sonnet-4-6'),
+    });
+    assert.equal(raw.status, 200, await raw.text());
+    assert.equal(anthropicUpstream.lastRequest.rawBody, text('claude-sonnet-4-6'));
   });
 
   it('sends anthropic-beta only to Anthropic upstreams', async () => {

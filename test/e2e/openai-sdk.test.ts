@@ -352,6 +352,30 @@ describe('OpenAI surface specifics', () => {
     assert.deepEqual(openaiUpstream.lastRequest.body, { ...body, model: 'gpt-4o' });
   });
 
+  it("forwards the caller's own bytes: spacing, key order, number spellings and big integers survive", async () => {
+    const text = (model: string) =>
+      `{ "messages": [{"role": "user", "content": "hi"}],\n  "model" : "${model}", "temperature": 1.0, "seed": 12345678901234567890, "top_p": 1e0 }`;
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text('openai/gpt-4o'),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(openaiUpstream.lastRequest.rawBody, text('gpt-4o'));
+    // A stream gets stream_options added in front, the rest as sent.
+    const streamed = `{"model":"openai/gpt-4o","stream":true,"seed":12345678901234567890,"messages":[{"role":"user","content":"x"}]}`;
+    const stream = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: streamed,
+    });
+    await stream.text();
+    assert.equal(
+      openaiUpstream.lastRequest.rawBody,
+      `{"stream_options":{"include_usage":true},${streamed.slice(1).replace('openai/gpt-4o', 'gpt-4o')}`,
+    );
+  });
+
   it('asks an OpenAI upstream for stream usage and strips that chunk when the caller did not ask', async () => {
     const stream = await client.chat.completions.create({
       model: 'openai/gpt-4o',

@@ -5,12 +5,14 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
+import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
+import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 import { encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
 
@@ -25,12 +27,16 @@ export function anthropicForwardedHeaders(headers: IncomingHttpHeaders): Record<
   return forwarded;
 }
 
-/** The caller's body for an Anthropic upstream: unchanged but for `model` and an alias's output cap. */
+/**
+ * The caller's body for an Anthropic upstream: unchanged but for `model` and an alias's output cap;
+ * with it the caller's own text, rewritten the same way, when that can be done exactly.
+ */
 export function buildAnthropicPassthroughBody(
-  body: JsonObject,
+  body: JsonObject & { model: string },
+  text: string,
   resolved: ResolvedModel,
   warnings: Warning[],
-): JsonObject {
+): PassthroughBody {
   const forwarded: JsonObject = { ...body, model: resolved.upstreamModel };
   const cap = resolved.maxOutputTokens;
   const maxTokens = body['max_tokens'];
@@ -40,8 +46,12 @@ export function buildAnthropicPassthroughBody(
       parameter: 'max_tokens',
       message: `${maxTokens} output tokens is above this model's limit; ${cap} was sent.`,
     });
+    return { body: forwarded, text: undefined };
   }
-  return forwarded;
+  return {
+    body: forwarded,
+    text: text === '' ? undefined : rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel }),
+  };
 }
 
 /** Reads usage and the stop reason of a non-streaming Anthropic body, without parsing all of it. */

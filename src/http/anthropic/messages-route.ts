@@ -61,7 +61,8 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway, go
           estimatedInputTokens = estimateInputTokens(canonical);
           return canonical;
         },
-        toPassthrough: (resolved, warnings) => buildAnthropicPassthroughBody(body, resolved, warnings),
+        toPassthrough: (resolved, warnings) =>
+          buildAnthropicPassthroughBody(body, request.bodyText, resolved, warnings),
         passthroughGate: anthropicPassthroughGate(body.model),
       });
       setGatewayHeaders(reply, record);

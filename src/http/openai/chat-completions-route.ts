@@ -55,7 +55,8 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
         signal: request.callerSignal,
         forwardedHeaders: {},
         toCanonical: (resolved, warnings) => parseOpenAIChatRequest(body, resolved.upstreamModel, warnings),
-        toPassthrough: (resolved, warnings) => buildOpenAIPassthroughBody(body, resolved, stream, warnings),
+        toPassthrough: (resolved, warnings) =>
+          buildOpenAIPassthroughBody(body, request.bodyText, resolved, stream, warnings),
         passthroughGate: openAIPassthroughGate(body.model),
       });
       setGatewayHeaders(reply, record);

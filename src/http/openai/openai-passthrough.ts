@@ -4,6 +4,7 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
+import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { extractOpenAIError } from '../../providers/openai-compatible/openai-error.ts';
@@ -11,6 +12,7 @@ import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
+import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 import { encodeOpenAIStreamError } from './encode-openai-chat-stream.ts';
 
@@ -22,16 +24,22 @@ export function callerWantsStreamUsage(body: JsonObject): boolean {
 /**
  * The caller's body for an OpenAI-format upstream: unchanged but for `model`, an alias's output cap,
  * and — on streams — `stream_options.include_usage`, so that usage is known even when the caller did
- * not ask for it (its chunk is then removed again on the way back).
+ * not ask for it (its chunk is then removed again on the way back). With it the caller's own text,
+ * rewritten the same way, when that can be done exactly (`rewriteBodyModel`).
  */
 export function buildOpenAIPassthroughBody(
-  body: JsonObject,
+  body: JsonObject & { model: string },
+  text: string,
   resolved: ResolvedModel,
   stream: boolean,
   warnings: Warning[],
-): JsonObject {
+): PassthroughBody {
   const forwarded: JsonObject = { ...body, model: resolved.upstreamModel };
+  let keepText = text !== '';
+  let prepend: string | undefined;
   if (stream && !callerWantsStreamUsage(body)) {
+    if ('stream_options' in body) keepText = false;
+    else prepend = includeUsageMember;
     forwarded['stream_options'] = {
       ...(isObject(body['stream_options']) ? body['stream_options'] : {}),
       include_usage: true,
@@ -43,6 +51,7 @@ export function buildOpenAIPassthroughBody(
       const value = body[field];
       if (typeof value === 'number' && value > cap) {
         forwarded[field] = cap;
+        keepText = false;
         warnings.push({
           parameter: field,
           message: `${value} output tokens is above this model's limit; ${cap} was sent.`,
@@ -50,8 +59,15 @@ export function buildOpenAIPassthroughBody(
       }
     }
   }
-  return forwarded;
+  return {
+    body: forwarded,
+    text: keepText
+      ? rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel, prepend })
+      : undefined,
+  };
 }
+
+const includeUsageMember = '"stream_options":{"include_usage":true}';
 
 /** Reads usage and the finish reason of a non-streaming OpenAI body, without parsing all of it. */
 export function recordOpenAIResponseUsage(body: Buffer, record: RequestRecord): void {

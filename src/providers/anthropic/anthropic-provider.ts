@@ -92,7 +92,7 @@ export class AnthropicProvider implements Provider {
     }
     const call = {
       path,
-      body: JSON.stringify(request.body),
+      body: request.text ?? JSON.stringify(request.body),
       signal: context.signal,
       headers,
       timeouts: context.timeouts,

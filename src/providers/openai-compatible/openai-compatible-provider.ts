@@ -93,7 +93,9 @@ export class OpenAICompatibleProvider implements Provider {
     }
     const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
     const path = this.#path(operation, model);
-    const body = JSON.stringify(applyQuirks(request.body, this.#quirks, context.warnings, { forwarding: true }));
+    const sent = applyQuirks(request.body, this.#quirks, context.warnings, { forwarding: true });
+    // The caller's own text when the quirks changed nothing; it is exactly `request.body` as JSON.
+    const body = sent === request.body && request.text !== undefined ? request.text : JSON.stringify(sent);
     if (request.stream) {
       const response = await this.#postStream(path, body, context);
       return {
