@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { routeTarget } from '../../../src/gateway/model-group.ts';
-import { generateApiKey, hashApiKey, secretsEqual } from '../../../src/governance/api-key.ts';
+import { digestsEqual, generateApiKey, hashApiKey, secretsEqual } from '../../../src/governance/api-key.ts';
 import { budgetPeriodOf } from '../../../src/governance/budget-period.ts';
 import type { KeyLimits } from '../../../src/governance/limits/limiter.ts';
 import { MemoryLimiter } from '../../../src/governance/limits/memory-limiter.ts';
@@ -20,6 +20,14 @@ describe('gateway keys', () => {
     assert.notEqual(generateApiKey().key, key);
     assert.equal(secretsEqual(key, key), true);
     assert.equal(secretsEqual(`${key}x`, key), false);
+    // Digests compare whole, wherever they differ, and never equal one of another length.
+    const digest = hashApiKey(key);
+    assert.equal(digestsEqual(digest, hashApiKey(key)), true);
+    for (const index of [0, 31, 63]) {
+      const changed = `${digest.slice(0, index)}${digest[index] === '0' ? '1' : '0'}${digest.slice(index + 1)}`;
+      assert.equal(digestsEqual(changed, digest), false, `differs at ${index}`);
+    }
+    assert.equal(digestsEqual(digest.slice(0, 63), digest), false);
   });
 });
 
