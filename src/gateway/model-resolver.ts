@@ -36,7 +36,9 @@ export class ModelResolver {
   }
 
   resolve(model: string): ModelGroup {
-    const group = this.#groups.get(model);
+    // A name resolved before is answered from the ad-hoc cache without slicing it again (every request
+    // resolves its model twice: for admission and for routing).
+    const group = this.#groups.get(model) ?? this.#adHoc.get(model);
     if (group !== undefined) return group;
     const slash = model.indexOf('/');
     if (slash > 0 && slash < model.length - 1 && this.#providers.has(model.slice(0, slash))) {
