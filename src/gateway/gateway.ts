@@ -238,8 +238,10 @@ export class Gateway {
   }
 }
 
-/** A target's extra params over the forwarded body (which is already the surface's own copy). */
-/** A target's extra body parameters; the caller's text no longer matches the body then, so it is dropped. */
+/**
+ * A target's extra params over the forwarded body (which is already the surface's own copy); the
+ * caller's text no longer matches the body then, so it is dropped.
+ */
 function withParams(
   forwarded: PassthroughBody,
   params: Readonly<Record<string, unknown>> | undefined,
