@@ -280,8 +280,10 @@ interface AdmissionStep {
   tokens: number;
 }
 
-/** OpenAI-style rate-limit headers for keys with RPM or TPM limits. */
-// Template literals, not String(): String() takes V8's slower path that also handles symbols.
+/**
+ * OpenAI-style rate-limit headers for keys with RPM or TPM limits. Numbers go in by template literal:
+ * `String()` takes V8's slower path, the one that also handles symbols.
+ */
 function rateLimitHeaders(key: ApiKeyRecord, state: RateState, now: number): Record<string, string> {
   const headers: Record<string, string> = {};
   const reset = `${Math.max(0, Math.ceil((state.resetAt - now) / 1000))}s`;
