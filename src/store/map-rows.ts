@@ -96,32 +96,34 @@ export const usageColumns = [
   'finished_at',
 ] as const;
 
-export function usageValues<Stream extends boolean | number>(
-  row: UsageRow,
-  stream: Stream,
-): Array<string | number | null | Stream> {
-  return [
-    row.requestId,
-    row.keyId,
-    row.model,
-    row.provider,
-    row.upstreamModel,
-    row.route,
-    stream,
-    row.status,
-    row.errorCode,
-    row.inputTokens,
-    row.outputTokens,
-    row.cachedTokens,
-    row.cacheWriteTokens,
-    row.reasoningTokens,
-    row.costUsd,
-    row.latencyMs,
-    row.ttftMs,
-    row.attempts,
-    row.startedAt,
-    row.finishedAt,
-  ];
+/** A usage value as bound: SQLite takes `stream` as 0/1, Postgres as a boolean. */
+export type UsageValue = string | number | boolean | null;
+
+/**
+ * Writes a row's values into `target` from `offset`, in `usageColumns` order: a many-row statement's
+ * parameters are filled in place, with no array built (and spread) per row.
+ */
+export function putUsageValues(target: UsageValue[], offset: number, row: UsageRow, stream: boolean | number): void {
+  target[offset] = row.requestId;
+  target[offset + 1] = row.keyId;
+  target[offset + 2] = row.model;
+  target[offset + 3] = row.provider;
+  target[offset + 4] = row.upstreamModel;
+  target[offset + 5] = row.route;
+  target[offset + 6] = stream;
+  target[offset + 7] = row.status;
+  target[offset + 8] = row.errorCode;
+  target[offset + 9] = row.inputTokens;
+  target[offset + 10] = row.outputTokens;
+  target[offset + 11] = row.cachedTokens;
+  target[offset + 12] = row.cacheWriteTokens;
+  target[offset + 13] = row.reasoningTokens;
+  target[offset + 14] = row.costUsd;
+  target[offset + 15] = row.latencyMs;
+  target[offset + 16] = row.ttftMs;
+  target[offset + 17] = row.attempts;
+  target[offset + 18] = row.startedAt;
+  target[offset + 19] = row.finishedAt;
 }
 
 /** The fields a key patch may set, each with its column. */

@@ -2,11 +2,12 @@ import pg from 'pg';
 import {
   keyPatchColumns,
   keyPatchFields,
+  putUsageValues,
   toApiKeyRecord,
   toNumber,
   toUsageAggregate,
+  type UsageValue,
   usageColumns,
-  usageValues,
 } from '../map-rows.ts';
 import type {
   ApiKeyPatch,
@@ -144,11 +145,12 @@ export class PostgresStore implements GovernanceStore {
 
   async insertUsage(rows: readonly UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = rows.map((row) => {
-      const start = values.length;
-      values.push(...usageValues(row, row.stream));
-      return `(${usageColumns.map((_column, index) => `$${start + index + 1}`).join(', ')})`;
+    const width = usageColumns.length;
+    const values: UsageValue[] = new Array(rows.length * width);
+    const tuples = rows.map((row, index) => {
+      const start = index * width;
+      putUsageValues(values, start, row, row.stream);
+      return `(${usageColumns.map((_column, column) => `$${start + column + 1}`).join(', ')})`;
     });
     await this.#pool.query(
       `INSERT INTO usage_records (${usageColumns.join(', ')}) VALUES ${tuples.join(', ')}`,

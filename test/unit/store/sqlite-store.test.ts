@@ -35,13 +35,13 @@ function usageRow(index: number): UsageRow {
 }
 
 describe('SqliteStore usage rows', () => {
-  it('stores every field of every row, in order, across many-row statements and the single-row rest', async () => {
+  it('stores every field of every row, in order, across full and part statements', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llm-proxy-sqlite-'));
     const path = join(dir, 'store.sqlite');
     const store = new SqliteStore(path);
     try {
       await store.migrate();
-      // 123 rows: two statements of 50 rows, then 23 one at a time; then a batch smaller than 50.
+      // 123 rows: two statements of 50 rows and one of 23; then a batch of 7: each size its own statement.
       const rows = Array.from({ length: 130 }, (_, index) => usageRow(index));
       await store.insertUsage(rows.slice(0, 123));
       await store.insertUsage(rows.slice(123));
