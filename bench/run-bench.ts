@@ -38,6 +38,7 @@ import {
   startLlmProxy,
   startMock,
   startNginx,
+  startNodeFloor,
   startPortkey,
   startRedis,
 } from './lib/systems.ts';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   const redisUrl =
     (await startRedis(dir, loadCpu, 9107)) ?? ((await redisReachable()) ? 'redis://127.0.0.1:6379/14' : undefined);
   const nginx = await startNginx(dir, serverCpu, 9101);
+  const nodeFloor = await startNodeFloor(dir, serverCpu, 9109);
   const portkey = await startPortkey(dir, serverCpu, 9102);
   const bare = await startLlmProxy({ dir, cpu: serverCpu, port: 9103, mode: 'bare' });
   const governed = await startLlmProxy({ dir, cpu: serverCpu, port: 9104, mode: 'governed' });
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
       ? undefined
       : await startLlmProxy({ dir, cpu: serverCpu, port: 9105, mode: 'governed-redis', redisUrl });
   const direct = directSystem();
-  const proxies = [nginx, portkey, bare, governed, governedRedis].filter((item) => item !== undefined);
+  const proxies = [nginx, nodeFloor, portkey, bare, governed, governedRedis].filter((item) => item !== undefined);
   const systems = [direct, ...proxies];
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss: Record<string, number> = {};

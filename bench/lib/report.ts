@@ -68,7 +68,9 @@ export function renderReport(results: BenchResults): string {
     '`warn` (docs/performance.md has the cost of `info`); the',
     "Redis of the governed-redis row is the benchmark's own redis-server, pinned to CPU 1 like a Redis on another",
     'host. Medians of interleaved rounds: this machine is a VM whose speed drifts by ±25% from minute to minute,',
-    'which the direct row shows. Raw figures: bench/results/latest.json.',
+    'which the direct row shows. The Node floor (bench/node-floor-proxy.ts) is node:http in front of an undici',
+    'Pool that parses the request and a JSON answer once and does nothing else: the limit of any gateway on Node',
+    'here. Raw figures: bench/results/latest.json.',
     '',
   );
   lines.push('## Goals', '', '| Goal | Measured | |', '|---|---|---|');
@@ -76,7 +78,13 @@ export function renderReport(results: BenchResults): string {
   const portkey = rps('portkey') ?? 0;
   const nginx = rps('nginx');
   const governed = rps('governed') ?? 0;
+  const floor = rps('node-floor');
   lines.push(`| Max req/s ≥ 10× Portkey (bare) | ${ratio(bare, portkey)} | ${mark(bare >= 10 * portkey)} |`);
+  if (floor !== undefined)
+    lines.push(
+      `| (Node floor ÷ Portkey: the most a gateway on Node reaches here, for reference) | ${ratio(floor, portkey)} | |`,
+      `| (bare ÷ Node floor, for reference) | ${pct(bare, floor)} | |`,
+    );
   if (nginx !== undefined)
     lines.push(`| Max req/s ≥ 25% of nginx proxy_pass (bare) | ${pct(bare, nginx)} | ${mark(bare >= 0.25 * nginx)} |`);
   lines.push(`| Governed ≥ 85% of bare | ${pct(governed, bare)} | ${mark(governed >= 0.85 * bare)} |`);
@@ -90,6 +98,11 @@ export function renderReport(results: BenchResults): string {
       `| Added latency p99 ≤ 1 ms (${id}, concurrency 1) | ${ms(added.addedP99Ms)} ms | ${mark(added.addedP99Ms <= 1)} |`,
     );
   }
+  const floorLatency = latency['node-floor'];
+  if (floorLatency !== undefined)
+    lines.push(
+      `| (Node floor's added latency p50 / p99, for reference) | ${ms(floorLatency.addedP50Ms)} / ${ms(floorLatency.addedP99Ms)} ms | |`,
+    );
   for (const id of ['bare', 'governed']) {
     const stream = streaming[id];
     if (stream !== undefined)
@@ -97,6 +110,9 @@ export function renderReport(results: BenchResults): string {
         `| Streaming added time to first token ≤ 1 ms (${id}) | ${ms(stream.addedTtftP50Ms)} ms | ${mark(stream.addedTtftP50Ms <= 1)} |`,
       );
   }
+  const floorStream = streaming['node-floor'];
+  if (floorStream !== undefined)
+    lines.push(`| (Node floor's added time to first token, for reference) | ${ms(floorStream.addedTtftP50Ms)} ms | |`);
   for (const id of ['bare', 'governed']) {
     const peak = tp[id]?.peakRssMb;
     if (peak !== undefined)

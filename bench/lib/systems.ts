@@ -149,6 +149,37 @@ http {
   };
 }
 
+/**
+ * The floor of a gateway on Node (bench/node-floor-proxy.ts): node:http and an undici Pool, the
+ * request and a JSON answer each parsed once, nothing else. Run as llm-proxy is (`--max-semi-space-size=4`).
+ */
+export async function startNodeFloor(dir: string, cpu: number, port: number): Promise<System> {
+  const started = startProcess({
+    name: 'node-floor',
+    cpu,
+    command: process.execPath,
+    args: [
+      '--max-semi-space-size=4',
+      join(root, 'bench', 'node-floor-proxy.ts'),
+      '--port',
+      String(port),
+      '--upstream',
+      mockOrigin,
+    ],
+    env: { MALLOC_ARENA_MAX: '1' },
+    logFile: join(dir, 'node-floor.log'),
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/`);
+  return {
+    id: 'node-floor',
+    label: 'Node floor (node:http + undici, parse once)',
+    process: started,
+    chat: (stream) => ({ url: `${origin}/v1/chat/completions`, headers: json, body: chatBody('gpt-bench', stream) }),
+    translated: undefined,
+  };
+}
+
 /** The Portkey gateway from npm (bench/node_modules), routed by its headers to the mock. */
 export async function startPortkey(dir: string, cpu: number, port: number): Promise<System> {
   const started = startProcess({

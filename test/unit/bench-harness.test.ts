@@ -145,5 +145,31 @@ Ir  file:function
       assert.equal(result.failures, 0);
       assert.ok(performance.now() - started >= 1000, 'requests were spread over the second');
     });
+
+    it('the Node floor proxy passes JSON answers and every chunk of a stream through', async () => {
+      const port = await freePort();
+      const floor = spawn(
+        process.execPath,
+        [join(bench, 'node-floor-proxy.ts'), '--port', String(port), '--upstream', origin],
+        { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+      );
+      try {
+        await new Promise((resolve) => floor.once('message', resolve));
+        const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+        const json = await fetch(url, { method: 'POST', body: chatBody('gpt-bench', false) });
+        assert.equal(json.status, 200);
+        assert.match(
+          ((await json.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content ?? '',
+          /Hello from the benchmark/,
+        );
+        const stream = await fetch(url, { method: 'POST', body: chatBody('gpt-bench', true) });
+        assert.equal(stream.headers.get('content-type'), 'text/event-stream');
+        const text = await stream.text();
+        assert.equal(text.match(/tok@\d+/g)?.length, 8);
+        assert.ok(text.endsWith('data: [DONE]\n\n'));
+      } finally {
+        floor.kill();
+      }
+    });
   });
 });
