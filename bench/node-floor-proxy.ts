@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * The floor of a gateway on Node: node:http in front of an undici Pool, doing only what any gateway
- * must — read the request, parse its JSON once, send it on (re-serialised), and for a JSON answer
- * read it whole and parse it once (as a gateway reading usage does) before passing its bytes back;
- * a stream is relayed chunk by chunk as it arrives. No routing, validation, logging, metrics, limits
- * or retries. The benchmark runs it beside llm-proxy so that every run shows how close to Node's own
- * limit on this machine the gateway is (docs/performance.md).
+ * The floor of a gateway on Node: node:http in front of an undici Pool, doing only what every gateway
+ * must — read the request and parse its JSON once (to know where it goes), send the caller's bytes on,
+ * and pass the answer's bytes back: a JSON answer read whole first, a stream relayed chunk by chunk as
+ * it arrives. No routing table, validation, usage reading, logging, metrics, limits or retries. The
+ * benchmark runs it beside llm-proxy so that every run shows how close to Node's own limit on this
+ * machine the gateway is (docs/performance.md).
  *
  *   node bench/node-floor-proxy.ts --port 9109 --upstream http://127.0.0.1:9100
  */
@@ -26,7 +26,7 @@ async function proxy(request: IncomingMessage, response: ServerResponse, text: s
     path: request.url ?? '/',
     method: 'POST',
     headers: upstreamHeaders,
-    body: JSON.stringify(body),
+    body: text,
   });
   const header = answer.headers['content-type'];
   const contentType = typeof header === 'string' ? header : 'application/json';
@@ -37,7 +37,6 @@ async function proxy(request: IncomingMessage, response: ServerResponse, text: s
     return;
   }
   const bytes = Buffer.from(await answer.body.arrayBuffer());
-  JSON.parse(bytes.toString('utf8'));
   response.writeHead(answer.statusCode, { 'content-type': contentType, 'content-length': bytes.length });
   response.end(bytes);
 }

@@ -69,8 +69,8 @@ export function renderReport(results: BenchResults): string {
     "Redis of the governed-redis row is the benchmark's own redis-server, pinned to CPU 1 like a Redis on another",
     'host. Medians of interleaved rounds: this machine is a VM whose speed drifts by ±25% from minute to minute,',
     'which the direct row shows. The Node floor (bench/node-floor-proxy.ts) is node:http in front of an undici',
-    'Pool that parses the request and a JSON answer once and does nothing else: the limit of any gateway on Node',
-    'here. Raw figures: bench/results/latest.json.',
+    'Pool that parses the request once and passes the bytes both ways, nothing else: the limit of any gateway',
+    'on Node here. Raw figures: bench/results/latest.json.',
     '',
   );
   lines.push('## Goals', '', '| Goal | Measured | |', '|---|---|---|');

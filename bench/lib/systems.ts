@@ -151,7 +151,7 @@ http {
 
 /**
  * The floor of a gateway on Node (bench/node-floor-proxy.ts): node:http and an undici Pool, the
- * request and a JSON answer each parsed once, nothing else. Run as llm-proxy is (`--max-semi-space-size=4`).
+ * request parsed once, the bytes passed through, nothing else. Run as llm-proxy is (`--max-semi-space-size=4`).
  */
 export async function startNodeFloor(dir: string, cpu: number, port: number): Promise<System> {
   const started = startProcess({
@@ -173,7 +173,7 @@ export async function startNodeFloor(dir: string, cpu: number, port: number): Pr
   await waitForHttp(`${origin}/`);
   return {
     id: 'node-floor',
-    label: 'Node floor (node:http + undici, parse once)',
+    label: 'Node floor (node:http + undici passthrough)',
     process: started,
     chat: (stream) => ({ url: `${origin}/v1/chat/completions`, headers: json, body: chatBody('gpt-bench', stream) }),
     translated: undefined,
