@@ -6,9 +6,10 @@
  *
  *   npm run bench                  full run (about 12 minutes, 5 of them the memory soak)
  *   npm run bench -- --quick       short run to try the harness; does not write BENCHMARKS.md
+ *   npm run bench -- --report-only BENCHMARKS.md again from bench/results/latest.json (after a report change)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,6 +50,8 @@ const { values } = parseArgs({
     /** Only the overload section, printed, not written to BENCHMARKS.md (to try it out). */
     'overload-only': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string' },
+    /** Writes BENCHMARKS.md from the last run's raw figures, running nothing. */
+    'report-only': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -71,10 +74,14 @@ const serverCpu = 0;
 const loadCpu = 1;
 const root = join(import.meta.dirname, '..');
 const dir = join(root, 'bench', 'results', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-mkdirSync(dir, { recursive: true });
 const placement = { loadCpu, dir };
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
+if (values['report-only']) {
+  writeReport(JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8')) as BenchResults);
+  process.exit(0);
+}
+mkdirSync(dir, { recursive: true });
 preflight();
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 try {
@@ -182,14 +189,15 @@ async function main(): Promise<void> {
     overload: overload.results,
   };
   writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const report = renderReport(results);
-  if (quick) console.log(report);
-  else {
-    writeFileSync(join(root, 'BENCHMARKS.md'), report);
-    // Aligned tables, as the lint (Biome formats Markdown too) wants them.
-    execFileSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', 'BENCHMARKS.md'], { cwd: root });
-    log('wrote BENCHMARKS.md');
-  }
+  if (quick) console.log(renderReport(results));
+  else writeReport(results);
+}
+
+function writeReport(results: BenchResults): void {
+  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results));
+  // Aligned tables, as the lint (Biome formats Markdown too) wants them.
+  execFileSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', 'BENCHMARKS.md'], { cwd: root });
+  log('wrote BENCHMARKS.md');
 }
 
 /**

@@ -219,8 +219,9 @@ export function renderReport(results: BenchResults): string {
   return lines.join('\n');
 }
 
+/** A percentage to one decimal: a ratio checked against 85% must not read "85%" when it is 84.6. */
 function pct(a: number, b: number): string {
-  return b === 0 ? '–' : `${((100 * a) / b).toFixed(0)}%`;
+  return b === 0 ? '–' : `${((100 * a) / b).toFixed(1)}%`;
 }
 
 /** The overload table: what each system does with twice the load it can serve. */
