@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: the same load against the mock directly, nginx proxy_pass, the Portkey gateway and
- * llm-proxy (bare, governed, governed with Redis limits), with every server under test pinned to CPU 0
- * and the mock and the load generators to CPU 1. Writes BENCHMARKS.md and bench/results/latest.json.
+ * `npm run bench`: the same load against the mock directly, nginx proxy_pass, the Node floor (a bare
+ * node:http + undici passthrough), the Portkey gateway and llm-proxy (bare, governed, governed with Redis
+ * limits), with every server under test pinned to CPU 0 and the mock and the load generators to CPU 1.
+ * Writes BENCHMARKS.md and bench/results/latest.json.
  *
- *   npm run bench                  full run (about 12 minutes, 5 of them the memory soak)
+ *   npm run bench                  full run (about 16 minutes, 5 of them the memory soak)
  *   npm run bench -- --quick       short run to try the harness; does not write BENCHMARKS.md
  *   npm run bench -- --report-only BENCHMARKS.md again from bench/results/latest.json (after a report change)
  */

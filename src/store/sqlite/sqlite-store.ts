@@ -50,7 +50,10 @@ function usageInsert(rows: number): string {
 export class SqliteStore implements GovernanceStore {
   readonly kind = 'sqlite' as const;
   readonly #db: DatabaseSync;
-  /** Usage INSERTs by row count (at most `usageRowsPerStatement`), prepared on first use: the table exists only once `migrate` has run. */
+  /**
+   * Usage INSERTs by row count (at most `usageRowsPerStatement`), prepared on first use: the table exists
+   * only once `migrate` has run.
+   */
   readonly #usageInserts = new Map<number, StatementSync>();
 
   constructor(path: string) {
