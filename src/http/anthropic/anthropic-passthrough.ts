@@ -48,10 +48,7 @@ export function buildAnthropicPassthroughBody(
     });
     return { body: forwarded, text: undefined };
   }
-  return {
-    body: forwarded,
-    text: text === '' ? undefined : rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel }),
-  };
+  return { body: forwarded, text: rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel }) };
 }
 
 /** Reads usage and the stop reason of a non-streaming Anthropic body, without parsing all of it. */

@@ -35,7 +35,7 @@ export function buildOpenAIPassthroughBody(
   warnings: Warning[],
 ): PassthroughBody {
   const forwarded: JsonObject = { ...body, model: resolved.upstreamModel };
-  let keepText = text !== '';
+  let keepText = true;
   let prepend: string | undefined;
   if (stream && !callerWantsStreamUsage(body)) {
     if ('stream_options' in body) keepText = false;

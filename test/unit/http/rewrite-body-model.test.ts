@@ -40,6 +40,8 @@ describe('rewriteBodyModel', () => {
       'a value with an escape in it': '{"model":"ali\\/as"}',
       'a value that is not the parsed one': '{"model":"other"}',
       'no model at all': '{"messages":[]}',
+      // A request with no JSON body keeps `bodyText` at its default ''.
+      'no text at all': '',
       'a value that is not a string': '{"model":12}',
     };
     for (const [name, text] of Object.entries(cases)) assert.equal(rewrite(text), undefined, name);
