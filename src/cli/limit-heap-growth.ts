@@ -11,15 +11,15 @@ import { setFlagsFromString } from 'node:v8';
 export const heapGrowthFlag = '--heap-growing-percent=50';
 
 /**
- * Sets `heapGrowthFlag` unless the process was started with its own `--heap-growing-percent`. V8 reads
- * the flag each time it sizes the heap after a collection, so setting it at startup takes effect.
+ * Sets `heapGrowthFlag` unless the process was started with its own `--heap-growing-percent` (Node
+ * refuses V8 flags like it in NODE_OPTIONS, so the command line is the one place to look). V8 reads the
+ * flag each time it sizes the heap after a collection, so setting it at startup takes effect.
  */
 export function limitHeapGrowth(
-  startedWith: { execArgv: readonly string[]; nodeOptions: string | undefined },
+  execArgv: readonly string[],
   setFlags: (flags: string) => void = setFlagsFromString,
 ): boolean {
-  const given = [...startedWith.execArgv, ...(startedWith.nodeOptions ?? '').split(/\s+/)];
-  if (given.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg))) return false;
+  if (execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg))) return false;
   setFlags(heapGrowthFlag);
   return true;
 }

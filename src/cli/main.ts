@@ -130,7 +130,7 @@ function parsePort(value: string): number {
 }
 
 async function serve(config: GatewayConfig): Promise<number> {
-  limitHeapGrowth({ execArgv: process.execArgv, nodeOptions: process.env['NODE_OPTIONS'] });
+  limitHeapGrowth(process.execArgv);
   const logger = createLogger(config.server.logLevel);
   // A worker binds the port with SO_REUSEPORT next to its siblings, and tells the primary once it listens.
   const running = await startGateway({ config, logger, version: packageJson.version, reusePort: cluster.isWorker });
