@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { CallerGone, DeadlineExceeded } from './abort-reasons.ts';
+import { dispatchStreaming, type StreamingAnswer, type UpstreamBody } from './dispatch-streaming.ts';
 import { redactSecrets } from './redact-secrets.ts';
 
 /** What a provider's error body says, pulled out by its own extractor. */
@@ -27,7 +28,7 @@ export interface UpstreamRequest {
   extractError: (body: unknown) => UpstreamErrorDetails;
 }
 
-export type UpstreamBody = Dispatcher.ResponseData['body'];
+export type { UpstreamBody };
 
 export interface UpstreamResponse {
   statusCode: number;
@@ -38,21 +39,20 @@ export interface UpstreamResponse {
 const maxErrorBodyBytes = 64 * 1024;
 
 /**
- * POSTs to an upstream and returns the response once its status is 2xx. Every other outcome becomes a
- * typed error: an `UpstreamError` for HTTP failures, timeouts and network faults, or a
- * `client_closed_request` GatewayError when the caller went away.
+ * POSTs to an upstream and returns the response, its body still to be read, once its status is 2xx.
+ * Every other outcome becomes a typed error: an `UpstreamError` for HTTP failures, timeouts and network
+ * faults, or a `client_closed_request` GatewayError when the caller went away.
  */
 export async function sendUpstreamRequest(request: UpstreamRequest): Promise<UpstreamResponse> {
-  let response: Dispatcher.ResponseData;
+  let response: StreamingAnswer;
   try {
-    response = await request.dispatcher.request({
+    response = await dispatchStreaming(request.dispatcher, {
       path: request.path,
-      method: 'POST',
       headers: request.headers,
       body: request.body,
       signal: request.signal,
-      headersTimeout: request.headersTimeoutMs,
-      bodyTimeout: request.bodyTimeoutMs,
+      headersTimeoutMs: request.headersTimeoutMs,
+      bodyTimeoutMs: request.bodyTimeoutMs,
     });
   } catch (error) {
     throw toUpstreamFailure(error, request.provider, request.signal);
@@ -119,19 +119,18 @@ function errorCodeOf(error: unknown): string | undefined {
   return undefined;
 }
 
-async function readUpstreamError(response: Dispatcher.ResponseData, request: UpstreamRequest): Promise<UpstreamError> {
+async function readUpstreamError(response: StreamingAnswer, request: UpstreamRequest): Promise<UpstreamError> {
   let text = '';
   try {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
-      const piece = chunk as Buffer;
-      size += piece.length;
+      size += chunk.length;
       if (size > maxErrorBodyBytes) {
         response.body.destroy();
         break;
       }
-      chunks.push(piece);
+      chunks.push(chunk);
     }
     text = Buffer.concat(chunks).toString('utf8');
   } catch {
