@@ -16,7 +16,8 @@ ENV NODE_ENV=production \
     PORT=4000 \
     DATABASE_URL=sqlite:/app/data/llm-proxy.sqlite \
     NODE_COMPILE_CACHE=/app/.compile-cache \
-    MALLOC_ARENA_MAX=1
+    MALLOC_ARENA_MAX=1 \
+    MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json ./
@@ -31,7 +32,7 @@ RUN node bin/llm-proxy.js --version
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The same settings as `npm start`: MALLOC_ARENA_MAX above and this V8 flag (docs/performance.md). Add
+# The same settings as `npm start`: the glibc malloc settings above and this V8 flag (docs/performance.md). Add
 # `--workers auto` to use every CPU of the container (it needs REDIS_URL once keys or group limits are on).
 ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/llm-proxy.js"]
 CMD ["serve"]

@@ -166,7 +166,7 @@ export async function startNodeFloor(dir: string, cpu: number, port: number): Pr
       '--upstream',
       mockOrigin,
     ],
-    env: { MALLOC_ARENA_MAX: '1' },
+    env: { MALLOC_ARENA_MAX: '1', MALLOC_TRIM_THRESHOLD_: '131072' },
     logFile: join(dir, 'node-floor.log'),
   });
   const origin = `http://127.0.0.1:${port}`;
@@ -256,6 +256,7 @@ export async function startLlmProxy(options: {
     DATABASE_URL: `sqlite:${join(dir, `llm-proxy-${mode}-${port}.sqlite`)}`,
     // As `npm start` and the executable's first line set it (docs/performance.md, memory).
     MALLOC_ARENA_MAX: '1',
+    MALLOC_TRIM_THRESHOLD_: '131072',
   };
   if (mode !== 'bare') env['LLM_PROXY_MASTER_KEY'] = masterKey;
   if (mode === 'governed-redis' && options.redisUrl !== undefined) env['REDIS_URL'] = options.redisUrl;
