@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { DeadlineExceeded } from './abort-reasons.ts';
+import { postOptions, type UpstreamCall } from './upstream-call.ts';
 
 export interface BufferedAnswer {
   statusCode: number;
@@ -8,12 +9,7 @@ export interface BufferedAnswer {
   body: Buffer;
 }
 
-export interface BufferedCall {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  signal: AbortSignal;
-  headersTimeoutMs: number;
+export interface BufferedCall extends UpstreamCall {
   /** The whole call, send to last byte. */
   totalTimeoutMs: number;
   /** Bodies larger than this end the call with `BodyTooLarge`. */
@@ -66,35 +62,25 @@ export function dispatchBuffered(dispatcher: Dispatcher, call: BufferedCall): Pr
           body: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size),
         });
     }
-    dispatcher.dispatch(
-      {
-        path: call.path,
-        method: 'POST',
-        headers: call.headers,
-        body: call.body,
-        headersTimeout: call.headersTimeoutMs,
-        bodyTimeout: call.totalTimeoutMs,
+    dispatcher.dispatch(postOptions(call, call.totalTimeoutMs), {
+      onRequestStart(start) {
+        controller = start;
       },
-      {
-        onRequestStart(start) {
-          controller = start;
-        },
-        onResponseStart(_controller, status, responseHeaders) {
-          statusCode = status;
-          headers = responseHeaders;
-        },
-        onResponseData(data, chunk) {
-          size += chunk.length;
-          if (size > call.maxBytes) data.abort(new BodyTooLarge(`response body larger than ${call.maxBytes} bytes`));
-          else chunks.push(chunk);
-        },
-        onResponseEnd() {
-          finish(undefined);
-        },
-        onResponseError(_controller, error) {
-          finish(error);
-        },
+      onResponseStart(_controller, status, responseHeaders) {
+        statusCode = status;
+        headers = responseHeaders;
       },
-    );
+      onResponseData(data, chunk) {
+        size += chunk.length;
+        if (size > call.maxBytes) data.abort(new BodyTooLarge(`response body larger than ${call.maxBytes} bytes`));
+        else chunks.push(chunk);
+      },
+      onResponseEnd() {
+        finish(undefined);
+      },
+      onResponseError(_controller, error) {
+        finish(error);
+      },
+    });
   });
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { postOptions, type UpstreamCall } from './upstream-call.ts';
 
 /** An upstream body read chunk by chunk; `destroy` (or leaving a `for await` early) ends the call. */
 export interface UpstreamBody extends AsyncIterable<Buffer> {
@@ -12,13 +13,7 @@ export interface StreamingAnswer {
   body: UpstreamBody;
 }
 
-export interface StreamingCall {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  signal: AbortSignal;
-  /** Bounds the wait for the response head. */
-  headersTimeoutMs: number;
+export interface StreamingCall extends UpstreamCall {
   /** Bounds each silence between body chunks. */
   bodyTimeoutMs: number;
 }
@@ -55,36 +50,26 @@ export function dispatchStreaming(dispatcher: Dispatcher, call: StreamingCall): 
       else if (error === undefined) body.end();
       else body.fail(error);
     }
-    dispatcher.dispatch(
-      {
-        path: call.path,
-        method: 'POST',
-        headers: call.headers,
-        body: call.body,
-        headersTimeout: call.headersTimeoutMs,
-        bodyTimeout: call.bodyTimeoutMs,
+    dispatcher.dispatch(postOptions(call, call.bodyTimeoutMs), {
+      onRequestStart(start) {
+        controller = start;
+        // Aborted while it waited for a connection: it is not sent.
+        if (finished) start.abort(call.signal.reason);
       },
-      {
-        onRequestStart(start) {
-          controller = start;
-          // Aborted while it waited for a connection: it is not sent.
-          if (finished) start.abort(call.signal.reason);
-        },
-        onResponseStart(start, statusCode, headers) {
-          body = new QueuedBody(start);
-          resolve({ statusCode, headers, body });
-        },
-        onResponseData(_controller, chunk) {
-          body?.push(chunk);
-        },
-        onResponseEnd() {
-          finish(undefined);
-        },
-        onResponseError(_controller, error) {
-          finish(error);
-        },
+      onResponseStart(start, statusCode, headers) {
+        body = new QueuedBody(start);
+        resolve({ statusCode, headers, body });
       },
-    );
+      onResponseData(_controller, chunk) {
+        body?.push(chunk);
+      },
+      onResponseEnd() {
+        finish(undefined);
+      },
+      onResponseError(_controller, error) {
+        finish(error);
+      },
+    });
   });
 }
 

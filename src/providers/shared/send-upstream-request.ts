@@ -3,7 +3,12 @@ import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { CallerGone, DeadlineExceeded } from './abort-reasons.ts';
-import { dispatchStreaming, type StreamingAnswer, type UpstreamBody } from './dispatch-streaming.ts';
+import {
+  dispatchStreaming,
+  type StreamingAnswer,
+  type StreamingCall,
+  type UpstreamBody,
+} from './dispatch-streaming.ts';
 import { redactSecrets } from './redact-secrets.ts';
 
 /** What a provider's error body says, pulled out by its own extractor. */
@@ -12,16 +17,10 @@ export interface UpstreamErrorDetails {
   type: string | undefined;
 }
 
-export interface UpstreamRequest {
+export interface UpstreamRequest extends StreamingCall {
   /** Provider instance name, used in error messages. */
   provider: string;
   dispatcher: Dispatcher;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  signal: AbortSignal;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
   /** Values never allowed to appear in an error message (the provider's key). */
   secrets: readonly string[];
   /** Reads the provider's error body shape. */
@@ -46,14 +45,7 @@ const maxErrorBodyBytes = 64 * 1024;
 export async function sendUpstreamRequest(request: UpstreamRequest): Promise<UpstreamResponse> {
   let response: StreamingAnswer;
   try {
-    response = await dispatchStreaming(request.dispatcher, {
-      path: request.path,
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-      headersTimeoutMs: request.headersTimeoutMs,
-      bodyTimeoutMs: request.bodyTimeoutMs,
-    });
+    response = await dispatchStreaming(request.dispatcher, request);
   } catch (error) {
     throw toUpstreamFailure(error, request.provider, request.signal);
   }
