@@ -65,6 +65,8 @@ export function dispatchBuffered(dispatcher: Dispatcher, call: BufferedCall): Pr
     dispatcher.dispatch(postOptions(call, call.totalTimeoutMs), {
       onRequestStart(start) {
         controller = start;
+        // Aborted or past its deadline while it waited for a connection: it is not sent.
+        if (settled) start.abort(call.signal.reason ?? new DeadlineExceeded('deadline passed before sending'));
       },
       onResponseStart(_controller, status, responseHeaders) {
         statusCode = status;
