@@ -105,7 +105,7 @@ class QueuedBody implements UpstreamBody {
 
   fail(error: Error): void {
     this.#ended = true;
-    this.#error = error;
+    this.#error ??= error;
     const waiting = this.#waiting;
     this.#waiting = undefined;
     waiting?.reject(error);
@@ -133,8 +133,10 @@ class QueuedBody implements UpstreamBody {
   destroy(error?: Error): void {
     this.#chunks.length = 0;
     if (this.#ended) return;
-    if (!this.#controller.aborted) this.#controller.abort(error ?? new BodyReleased('the upstream body was released'));
-    this.fail(error ?? new BodyReleased('the upstream body was released'));
+    const reason = error ?? new BodyReleased('the upstream body was released');
+    // undici may report the abort back at once (onResponseError → fail); the first reason stays.
+    if (!this.#controller.aborted) this.#controller.abort(reason);
+    this.fail(reason);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
