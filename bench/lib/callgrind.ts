@@ -33,7 +33,11 @@ interface PerfMapEntry {
   name: string;
 }
 
-/** V8's `--perf-basic-prof` map (`/tmp/perf-PID.map`): start, size, name per JIT code object. */
+/**
+ * V8's `--perf-basic-prof` map (`/tmp/perf-PID.map`): start, size, name per JIT code object, in the
+ * order V8 wrote them. The map only grows: when collected code's memory is reused, a later line names
+ * the same addresses again, and that later line is the one that counts (`nameAt`).
+ */
 export function readPerfMap(path: string): PerfMapEntry[] {
   if (!existsSync(path)) return [];
   const entries: PerfMapEntry[] = [];
@@ -47,21 +51,38 @@ export function readPerfMap(path: string): PerfMapEntry[] {
       name: line.slice(second + 1),
     });
   }
-  return entries.sort((a, b) => a.start - b.start);
+  return entries;
 }
 
-function nameAt(map: readonly PerfMapEntry[], address: number): string | undefined {
+/** A perf map sorted by address, each entry keeping its line number, for `nameAt`. */
+interface AddressIndex {
+  entries: Array<PerfMapEntry & { line: number }>;
+  largest: number;
+}
+
+function indexPerfMap(map: readonly PerfMapEntry[]): AddressIndex {
+  const entries = map.map((entry, line) => ({ ...entry, line })).sort((a, b) => a.start - b.start);
+  return { entries, largest: entries.reduce((largest, entry) => Math.max(largest, entry.size), 0) };
+}
+
+/** The newest code object covering `address`: overlapping entries are older code whose memory was reused. */
+function nameAt(index: AddressIndex, address: number): string | undefined {
+  const { entries, largest } = index;
+  // The last entry starting at or before the address; only entries at most `largest` before it can cover it.
   let low = 0;
-  let high = map.length - 1;
+  let high = entries.length - 1;
   while (low <= high) {
     const middle = (low + high) >> 1;
-    const entry = map[middle];
-    if (entry === undefined) break;
-    if (address < entry.start) high = middle - 1;
-    else if (address >= entry.start + entry.size) low = middle + 1;
-    else return entry.name;
+    if ((entries[middle]?.start ?? 0) <= address) low = middle + 1;
+    else high = middle - 1;
   }
-  return undefined;
+  let newest: (PerfMapEntry & { line: number }) | undefined;
+  for (let at = high; at >= 0; at--) {
+    const entry = entries[at];
+    if (entry === undefined || entry.start + largest <= address) break;
+    if (address < entry.start + entry.size && (newest === undefined || entry.line > newest.line)) newest = entry;
+  }
+  return newest?.name;
 }
 
 /**
@@ -70,6 +91,7 @@ function nameAt(map: readonly PerfMapEntry[], address: number): string | undefin
  */
 export function parseAnnotate(text: string, perfMap: readonly PerfMapEntry[] = []): InstructionBreakdown {
   const byName = new Map<string, number>();
+  const addresses = indexPerfMap(perfMap);
   let total = 0;
   for (const line of text.split('\n')) {
     const match = /^\s*([\d,]+) \([^)]*\)\s+(.*)$/.exec(line);
@@ -81,7 +103,7 @@ export function parseAnnotate(text: string, perfMap: readonly PerfMapEntry[] = [
       continue;
     }
     const address = /0x([0-9a-f]+) \[\?\?\?\]/.exec(name);
-    if (address?.[1] !== undefined) name = `JS ${nameAt(perfMap, Number.parseInt(address[1], 16)) ?? 'unknown'}`;
+    if (address?.[1] !== undefined) name = `JS ${nameAt(addresses, Number.parseInt(address[1], 16)) ?? 'unknown'}`;
     else name = name.replace(/ \[[^\]]*\]$/, '').replace(/^\?\?\?:/, '');
     byName.set(name, (byName.get(name) ?? 0) + instructions);
   }

@@ -74,6 +74,28 @@ Ir  file:function
     );
   });
 
+  it('names a JIT address after the newest code at it, when V8 reused the memory of collected code', () => {
+    const annotate = `900 (100.0%)  PROGRAM TOTALS
+500 (55.56%)  ???:0x0000000000001090 [???]
+300 (33.33%)  ???:0x0000000000001010 [???]
+100 (11.11%)  ???:0x0000000000001200 [???]
+`;
+    // As V8 writes the map: an older function at 0x1000-0x1100, later a newer one over part of it.
+    const perfMap = [
+      { start: 0x1000, size: 0x100, name: "JS:+'dirname node:path:1:1" },
+      { start: 0x1200, size: 0x10, name: "JS:*'send src/x.ts:1:1" },
+      { start: 0x1080, size: 0x40, name: "JS:+'parseJsonBody src/y.ts:1:1" },
+    ];
+    assert.deepEqual(
+      parseAnnotate(annotate, perfMap).functions.map((entry) => [entry.name, entry.instructions]),
+      [
+        ["JS JS:+'parseJsonBody src/y.ts:1:1", 500],
+        ["JS JS:+'dirname node:path:1:1", 300],
+        ["JS JS:*'send src/x.ts:1:1", 100],
+      ],
+    );
+  });
+
   it('takes nearest-rank percentiles', () => {
     assert.equal(percentile([5, 1, 4, 2, 3], 50), 3);
     assert.equal(percentile([5, 1, 4, 2, 3], 100), 5);
