@@ -8,6 +8,7 @@ import type {
   StreamResult,
   ThroughputResult,
 } from './measure.ts';
+import { medianRoundRatio } from './stats.ts';
 
 export interface BenchResults {
   date: string;
@@ -88,7 +89,13 @@ export function renderReport(results: BenchResults): string {
     );
   if (nginx !== undefined)
     lines.push(`| Max req/s ≥ 25% of nginx proxy_pass (bare) | ${pct(bare, nginx)} | ${mark(bare >= 0.25 * nginx)} |`);
-  lines.push(`| Governed ≥ 85% of bare | ${pct(governed, bare)} | ${mark(governed >= 0.85 * bare)} |`);
+  // Bare and governed are measured in every round (one after the other in the run's order of systems): the
+  // round's own ratio cancels the machine's drift between rounds, which the ratio of two medians does not.
+  const governedShare = medianRoundRatio(tp['governed']?.rps ?? [], tp['bare']?.rps ?? []);
+  lines.push(
+    `| Governed ≥ 85% of bare (median of the rounds' ratios) | ${pct(governedShare, 1)} | ${mark(governedShare >= 0.85)} |`,
+    `| (governed's median ÷ bare's median, for reference) | ${pct(governed, bare)} | |`,
+  );
   if (rps('governed-redis') !== undefined)
     lines.push(`| (Governed with Redis limits ÷ bare, for reference) | ${pct(rps('governed-redis') ?? 0, bare)} | |`);
   for (const id of ['bare', 'governed']) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseAnnotate } from '../../bench/lib/callgrind.ts';
-import { percentile } from '../../bench/lib/stats.ts';
+import { medianRoundRatio, percentile } from '../../bench/lib/stats.ts';
 import { chatBody } from '../../bench/lib/systems.ts';
 import { parseWrk } from '../../bench/lib/wrk.ts';
 
@@ -94,6 +94,16 @@ Ir  file:function
         ["JS JS:*'send src/x.ts:1:1", 100],
       ],
     );
+  });
+
+  it("compares two systems round by round, so that a slow round for one is not set against a fast one's", () => {
+    // Round 3 was slow for the first system and fast for the second: the medians (4,100 and 6,250) put
+    // the first at 66%; round by round it ran at 80% of the second in four rounds of five.
+    const governed = [4_000, 4_100, 2_000, 5_000, 5_200];
+    const bare = [5_000, 5_100, 9_000, 6_250, 6_500];
+    assert.equal(medianRoundRatio(governed, bare), 0.8);
+    assert.equal(medianRoundRatio([1, 2], [2]), 0.5, 'only rounds with both figures count');
+    assert.ok(Number.isNaN(medianRoundRatio([], [])));
   });
 
   it('takes nearest-rank percentiles', () => {
