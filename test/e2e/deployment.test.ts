@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { parse as parseYaml } from 'yaml';
+import { awayFromWindowEdge } from '../support/limit-window.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { createPostgresSchema } from '../support/postgres-schema.ts';
 import { parsePrometheusText, sampleSum } from '../support/prometheus-text.ts';
@@ -217,6 +218,8 @@ http {
     assert.equal(created.status, 201);
     const { key } = (await created.json()) as { key: string };
     const client = new OpenAI({ apiKey: key, baseURL: `${origin}/v1`, maxRetries: 0 });
+    // The stream and the seven calls below must fall in one rate-limit minute.
+    await awayFromWindowEdge();
 
     const stream = await client.chat.completions.create({
       model: 'openai/gpt-4o',

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { awayFromWindowEdge } from '../support/limit-window.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { sleep } from '../support/mock-upstream-server.ts';
 import { createPostgresSchema } from '../support/postgres-schema.ts';
@@ -98,6 +99,7 @@ describe('governance shared by two instances (Postgres + Redis)', () => {
 
   it('RPM is exact across both instances under a concurrent burst', async () => {
     const { key } = await createKey({ rpm_limit: 20 });
+    await awayFromWindowEdge();
     const body = JSON.stringify({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'burst' }] });
     const statuses = await Promise.all(
       Array.from({ length: 60 }, (_, index) =>
@@ -119,8 +121,10 @@ describe('governance shared by two instances (Postgres + Redis)', () => {
     });
     const reservation = Math.ceil(Buffer.byteLength(body) / 4) + 1000;
     const { key } = await createKey({ tpm_limit: reservation * 7 + 10 });
-    // A slow upstream: nothing settles (and frees tokens) while the burst is admitted.
-    for (let index = 0; index < 30; index++) upstream.enqueue({ delayMs: 400 });
+    // A slow upstream: nothing settles (and frees tokens) while the burst is admitted, even on a busy CI
+    // machine where admitting thirty requests through two instances can take longer than 400 ms.
+    for (let index = 0; index < 30; index++) upstream.enqueue({ delayMs: 2_000 });
+    await awayFromWindowEdge();
     const statuses = await Promise.all(
       Array.from({ length: 30 }, (_, index) =>
         chat(index % 2 === 0 ? first : second, key, body).then(async (response) => {

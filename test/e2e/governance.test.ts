@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { awayFromWindowEdge } from '../support/limit-window.ts';
 import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { sleep } from '../support/mock-upstream-server.ts';
@@ -183,6 +184,7 @@ describe('governance (SQLite)', () => {
 
   it('RPM: the limit+1th request in a minute is a 429 with Retry-After and x-ratelimit-* headers', async () => {
     const { key } = await createKey({ rpm_limit: 3 });
+    await awayFromWindowEdge();
     const answers = [];
     for (let index = 0; index < 4; index++) answers.push(await chat(key));
     assert.deepEqual(
@@ -207,6 +209,7 @@ describe('governance (SQLite)', () => {
 
   it('a model group’s own limit holds for every caller, the master key included', async () => {
     const answers = [];
+    await awayFromWindowEdge();
     for (let index = 0; index < 3; index++) answers.push(await chat(masterKey, { model: 'shared-limit' }));
     assert.deepEqual(
       answers.map((answer) => answer.status),
@@ -219,6 +222,7 @@ describe('governance (SQLite)', () => {
 
   it('TPM: a request whose reservation does not fit is a 429 naming the reason', async () => {
     const { key } = await createKey({ tpm_limit: 500 });
+    await awayFromWindowEdge();
     assert.equal((await chat(key, { max_tokens: 100 })).status, 200);
     const tooBig = await chat(key, { max_tokens: 5000 });
     assert.equal(tooBig.status, 429);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { awayFromWindowEdge } from '../support/limit-window.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { parsePrometheusText, type Sample, sampleSum } from '../support/prometheus-text.ts';
 import { postJson, startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
@@ -165,6 +166,7 @@ describe('GET /metrics', () => {
       { authorization: `Bearer ${masterKey}` },
     );
     const key = String(created.json['key']);
+    await awayFromWindowEdge();
     const before = await scrape();
     const body = { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
     assert.equal((await postJson(`${gateway.url}${chatRoute}`, body, { authorization: `Bearer ${key}` })).status, 200);
