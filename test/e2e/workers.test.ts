@@ -46,6 +46,24 @@ class WorkerPool {
     throw new Error(`no such log line; got: ${JSON.stringify(this.lines)}`);
   }
 
+  /**
+   * Waits (up to 15 s) until `count` lines match `test`. Each process buffers its log lines (a 250 ms
+   * flush), so the primary's "N workers listening" can reach the pipe before a worker's own line.
+   */
+  async waitForAll(test: (line: LogLine) => boolean, count: number): Promise<LogLine[]> {
+    for (let waited = 0; waited < 15_000; waited += 50) {
+      const found = this.lines.filter(test);
+      if (found.length >= count) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`fewer than ${count} such log lines; got: ${JSON.stringify(this.lines)}`);
+  }
+
+  /** Ends the pool at once if a test failed before stopping it, so that no process outlives the suite. */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
   async port(): Promise<number> {
     const line = await this.waitFor((item) => /workers listening on port \d+/.test(item.msg ?? ''));
     return Number(/port (\d+)/.exec(line.msg ?? '')?.[1]);
@@ -106,40 +124,48 @@ function getOnNewConnection(port: number, path: string): Promise<{ status: numbe
 describe('llm-proxy serve --workers', () => {
   it('runs N processes on one port, spreads connections over them, and drains them all on SIGTERM', async () => {
     const pool = new WorkerPool(['--workers', '2']);
-    const port = await pool.port();
-    const statuses = await Promise.all(Array.from({ length: 40 }, () => chatOnNewConnection(port)));
-    assert.deepEqual(new Set(statuses), new Set([200]));
-    // Whichever worker takes the scrape, /metrics counts the whole pool's requests.
-    const counted: number[] = [];
-    for (let scrape = 0; scrape < 6; scrape++) {
-      const metrics = await getOnNewConnection(port, '/metrics');
-      assert.equal(metrics.status, 200);
-      const samples = parsePrometheusText(metrics.body);
-      counted.push(sampleSum(samples, 'llm_proxy_requests_total', { route: '/chat', status: '200' }));
+    try {
+      const port = await pool.port();
+      const statuses = await Promise.all(Array.from({ length: 40 }, () => chatOnNewConnection(port)));
+      assert.deepEqual(new Set(statuses), new Set([200]));
+      // Whichever worker takes the scrape, /metrics counts the whole pool's requests.
+      const counted: number[] = [];
+      for (let scrape = 0; scrape < 6; scrape++) {
+        const metrics = await getOnNewConnection(port, '/metrics');
+        assert.equal(metrics.status, 200);
+        const samples = parsePrometheusText(metrics.body);
+        counted.push(sampleSum(samples, 'llm_proxy_requests_total', { route: '/chat', status: '200' }));
+      }
+      assert.deepEqual(new Set(counted), new Set([40]));
+      assert.equal(await pool.stop(), 0);
+      const served = new Set(pool.lines.filter((line) => line.route === '/chat').map((line) => line.pid));
+      assert.equal(served.size, 2, 'both workers served requests');
+      assert.equal(pool.lines.filter((line) => line.route === '/chat').length, 40, 'every request line was flushed');
+      assert.equal(pool.lines.filter((line) => line.msg === 'shutting down').length, 2, 'each worker drained');
+    } finally {
+      pool.kill();
     }
-    assert.deepEqual(new Set(counted), new Set([40]));
-    assert.equal(await pool.stop(), 0);
-    const served = new Set(pool.lines.filter((line) => line.route === '/chat').map((line) => line.pid));
-    assert.equal(served.size, 2, 'both workers served requests');
-    assert.equal(pool.lines.filter((line) => line.route === '/chat').length, 40, 'every request line was flushed');
-    assert.equal(pool.lines.filter((line) => line.msg === 'shutting down').length, 2, 'each worker drained');
   });
 
   it('replaces a worker that dies, and keeps serving', async () => {
     const pool = new WorkerPool(['--workers', '2']);
-    const port = await pool.port();
-    const workerPids = pool.lines
-      .filter((line) => /^llm-proxy [\d.]+ listening on/.test(line.msg ?? ''))
-      .map((l) => l.pid);
-    assert.equal(workerPids.length, 2);
-    const before = pool.lines.length;
-    process.kill(workerPids[0] ?? 0, 'SIGKILL');
-    await pool.waitFor((line) => line.msg === 'llm-proxy primary: a worker died; starting another', before);
-    const replacement = await pool.waitFor((line) => /^llm-proxy [\d.]+ listening on/.test(line.msg ?? ''), before);
-    assert.ok(replacement.pid !== undefined && !workerPids.includes(replacement.pid));
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => chatOnNewConnection(port)));
-    assert.deepEqual(new Set(statuses), new Set([200]));
-    assert.equal(await pool.stop(), 0);
+    try {
+      const port = await pool.port();
+      const workerPids = (
+        await pool.waitForAll((line) => /^llm-proxy [\d.]+ listening on/.test(line.msg ?? ''), 2)
+      ).map((line) => line.pid);
+      assert.equal(workerPids.length, 2);
+      const before = pool.lines.length;
+      process.kill(workerPids[0] ?? 0, 'SIGKILL');
+      await pool.waitFor((line) => line.msg === 'llm-proxy primary: a worker died; starting another', before);
+      const replacement = await pool.waitFor((line) => /^llm-proxy [\d.]+ listening on/.test(line.msg ?? ''), before);
+      assert.ok(replacement.pid !== undefined && !workerPids.includes(replacement.pid));
+      const statuses = await Promise.all(Array.from({ length: 10 }, () => chatOnNewConnection(port)));
+      assert.deepEqual(new Set(statuses), new Set([200]));
+      assert.equal(await pool.stop(), 0);
+    } finally {
+      pool.kill();
+    }
   });
 
   it('refuses per-worker copies of shared state: keys without REDIS_URL exit 1 with the reason', () => {
