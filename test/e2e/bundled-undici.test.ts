@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { testKeys } from '../support/test-keys.ts';
+import { waitForPort } from '../support/wait-for-port.ts';
 
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'llm-proxy.js');
 const masterKey = 'sk-test-master-key-0123456789abcdef';
@@ -74,15 +75,3 @@ describe("Node's bundled undici", () => {
     }
   });
 });
-
-async function waitForPort(origin: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    try {
-      await (await fetch(`${origin}/`)).text();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`nothing listened at ${origin}`);
-}

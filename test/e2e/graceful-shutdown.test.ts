@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { testKeys } from '../support/test-keys.ts';
+import { waitForPort } from '../support/wait-for-port.ts';
 
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'llm-proxy.js');
 
@@ -37,7 +38,7 @@ describe('graceful shutdown', () => {
     });
     const exited = once(child, 'exit');
     try {
-      await waitForPort(port);
+      await waitForPort(`http://127.0.0.1:${port}`);
       const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -64,15 +65,3 @@ describe('graceful shutdown', () => {
     }
   });
 });
-
-async function waitForPort(port: number): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`nothing listened on ${port}`);
-}
