@@ -32,7 +32,7 @@ RUN node bin/llm-proxy.js --version
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The same settings as `npm start`: the glibc malloc settings above and this V8 flag (docs/performance.md). Add
+# The same settings as `npm start`: the glibc malloc settings above and these V8 flags (docs/performance.md). Add
 # `--workers auto` to use every CPU of the container (it needs REDIS_URL once keys or group limits are on).
-ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/llm-proxy.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--no-maglev", "bin/llm-proxy.js"]
 CMD ["serve"]

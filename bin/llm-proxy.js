@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=1 MALLOC_TRIM_THRESHOLD_=131072 node --max-semi-space-size=4
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 MALLOC_TRIM_THRESHOLD_=131072 node --max-semi-space-size=4 --no-maglev
 // The llm-proxy executable. It is JavaScript, the one file that is, so that Node's compile cache is on
 // before the first TypeScript file loads: with a warm cache Node never starts its type stripper, whose
 // WebAssembly memory (about 12 MB) would otherwise stay for the life of the process. The cache lives in

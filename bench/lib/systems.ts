@@ -151,7 +151,8 @@ http {
 
 /**
  * The floor of a gateway on Node (bench/node-floor-proxy.ts): node:http and an undici Pool, the
- * request parsed once, the bytes passed through, nothing else. Run as llm-proxy is (`--max-semi-space-size=4`).
+ * request parsed once, the bytes passed through, nothing else. Run with llm-proxy's runtime settings
+ * (`--max-semi-space-size=4 --no-maglev`, the malloc settings), so that the two differ only in code.
  */
 export async function startNodeFloor(dir: string, cpu: number, port: number): Promise<System> {
   const started = startProcess({
@@ -160,6 +161,7 @@ export async function startNodeFloor(dir: string, cpu: number, port: number): Pr
     command: process.execPath,
     args: [
       '--max-semi-space-size=4',
+      '--no-maglev',
       join(root, 'bench', 'node-floor-proxy.ts'),
       '--port',
       String(port),
@@ -265,10 +267,11 @@ export async function startLlmProxy(options: {
     name: `llm-proxy-${mode}`,
     cpu: options.cpu,
     command: options.wrap?.[0] ?? process.execPath,
-    // The launcher and V8 flag `npm start` and the executable's first line use (docs/performance.md).
+    // The launcher and V8 flags `npm start` and the executable's first line use (docs/performance.md).
     args: [
       ...(options.wrap === undefined ? [] : [...options.wrap.slice(1), process.execPath]),
       '--max-semi-space-size=4',
+      '--no-maglev',
       ...(options.nodeFlags ?? []),
       join(root, 'bin', 'llm-proxy.js'),
       'serve',

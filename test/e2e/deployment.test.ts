@@ -114,7 +114,7 @@ describe('deployment files', () => {
       assert.equal(existsSync(join(dir, 'node_modules', 'typescript')), false, 'no dev dependencies');
       const port = await freePort();
       mkdirSync(join(dir, 'data'));
-      const child = spawn(process.execPath, ['--max-semi-space-size=4', 'bin/llm-proxy.js', 'serve'], {
+      const child = spawn(process.execPath, ['--max-semi-space-size=4', '--no-maglev', 'bin/llm-proxy.js', 'serve'], {
         cwd: dir,
         env: {
           PATH: process.env['PATH'] ?? '',

@@ -27,7 +27,7 @@ export async function spawnGateway(options: { env?: Record<string, string>; yaml
     writeFileSync(file, options.yaml);
     args.push('--config', file);
   }
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', ...args], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--no-maglev', ...args], {
     env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'info', ...options.env },
     cwd: tmpdir(),
     stdio: ['ignore', 'pipe', 'inherit'],

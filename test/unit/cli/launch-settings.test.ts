@@ -63,6 +63,7 @@ describe('launch settings', () => {
       const set = assignments(text);
       for (const [name, value] of Object.entries(mallocSettings)) assert.equal(set[name], value, `${where}: ${name}`);
       assert.match(text, /--max-semi-space-size=4\b/, `${where}: the young generation's cap`);
+      assert.match(text, /--no-maglev\b/, `${where}: no Maglev tier (its compile memory fragments the malloc arena)`);
     }
   });
 
