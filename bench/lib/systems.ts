@@ -152,7 +152,8 @@ http {
 /**
  * The floor of a gateway on Node (bench/node-floor-proxy.ts): node:http and an undici Pool, the
  * request parsed once, the bytes passed through, nothing else. Run with llm-proxy's runtime settings
- * (`--max-semi-space-size=4 --no-maglev`, the malloc settings), so that the two differ only in code.
+ * (the malloc settings, `--max-semi-space-size=4 --no-maglev` and the TurboFan threshold `serve` sets), so that
+ * the two differ only in code.
  */
 export async function startNodeFloor(dir: string, cpu: number, port: number): Promise<System> {
   const started = startProcess({
@@ -162,6 +163,8 @@ export async function startNodeFloor(dir: string, cpu: number, port: number): Pr
     args: [
       '--max-semi-space-size=4',
       '--no-maglev',
+      // What llm-proxy's `serve` sets at startup (src/cli/runtime-v8-flags.ts).
+      '--invocation-count-for-turbofan=1000',
       join(root, 'bench', 'node-floor-proxy.ts'),
       '--port',
       String(port),

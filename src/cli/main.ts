@@ -10,7 +10,7 @@ import { createLogger, flushLogger } from '../logging/create-logger.ts';
 import { findProviderDefinition } from '../providers/registry.ts';
 import { startGateway } from '../start-gateway.ts';
 import { keysUsage, runKeysCommand } from './keys-command.ts';
-import { limitHeapGrowth } from './limit-heap-growth.ts';
+import { applyRuntimeV8Flags } from './runtime-v8-flags.ts';
 import { checkWorkerState, parseWorkers, runWorkerPool, workerListeningMessage, workerPortEnv } from './worker-pool.ts';
 
 const usage = `llm-proxy ${packageJson.version} — a self-hosted LLM gateway
@@ -130,7 +130,7 @@ function parsePort(value: string): number {
 }
 
 async function serve(config: GatewayConfig): Promise<number> {
-  limitHeapGrowth(process.execArgv);
+  applyRuntimeV8Flags(process.execArgv);
   const logger = createLogger(config.server.logLevel);
   // A worker binds the port with SO_REUSEPORT next to its siblings, and tells the primary once it listens.
   const running = await startGateway({ config, logger, version: packageJson.version, reusePort: cluster.isWorker });
