@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { turbofanThresholdFlag } from '../../src/cli/runtime-v8-flags.ts';
 import { type Started, startProcess, waitForHttp } from './processes.ts';
 import type { LoadRequest } from './wrk.ts';
 
@@ -8,6 +9,13 @@ const root = join(import.meta.dirname, '..', '..');
 const portkeyServer = join(root, 'bench', 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
 
 export const mockPort = 9100;
+
+/**
+ * How `npm start` and the executable's first line start Node (docs/performance.md, memory): the glibc
+ * malloc settings and the V8 flags. llm-proxy and the Node floor both run with them.
+ */
+const launchEnv = { MALLOC_ARENA_MAX: '1', MALLOC_TRIM_THRESHOLD_: '131072' };
+const launchNodeFlags = ['--max-semi-space-size=4', '--no-maglev'];
 const mockOrigin = `http://127.0.0.1:${mockPort}`;
 
 /** Something the load is sent to: the mock itself, or a proxy in front of it. */
@@ -152,8 +160,7 @@ http {
 /**
  * The floor of a gateway on Node (bench/node-floor-proxy.ts): node:http and an undici Pool, the
  * request parsed once, the bytes passed through, nothing else. Run with llm-proxy's runtime settings
- * (the malloc settings, `--max-semi-space-size=4 --no-maglev` and the TurboFan threshold `serve` sets), so that
- * the two differ only in code.
+ * (`launchEnv`, `launchNodeFlags` and the TurboFan threshold `serve` sets), so that the two differ only in code.
  */
 export async function startNodeFloor(dir: string, cpu: number, port: number): Promise<System> {
   const started = startProcess({
@@ -161,17 +168,15 @@ export async function startNodeFloor(dir: string, cpu: number, port: number): Pr
     cpu,
     command: process.execPath,
     args: [
-      '--max-semi-space-size=4',
-      '--no-maglev',
-      // What llm-proxy's `serve` sets at startup (src/cli/runtime-v8-flags.ts).
-      '--invocation-count-for-turbofan=1000',
+      ...launchNodeFlags,
+      turbofanThresholdFlag,
       join(root, 'bench', 'node-floor-proxy.ts'),
       '--port',
       String(port),
       '--upstream',
       mockOrigin,
     ],
-    env: { MALLOC_ARENA_MAX: '1', MALLOC_TRIM_THRESHOLD_: '131072' },
+    env: launchEnv,
     logFile: join(dir, 'node-floor.log'),
   });
   const origin = `http://127.0.0.1:${port}`;
@@ -259,9 +264,7 @@ export async function startLlmProxy(options: {
     ANTHROPIC_API_KEY: 'sk-ant-bench',
     ANTHROPIC_BASE_URL: options.upstreamOrigin ?? mockOrigin,
     DATABASE_URL: `sqlite:${join(dir, `llm-proxy-${mode}-${port}.sqlite`)}`,
-    // As `npm start` and the executable's first line set it (docs/performance.md, memory).
-    MALLOC_ARENA_MAX: '1',
-    MALLOC_TRIM_THRESHOLD_: '131072',
+    ...launchEnv,
   };
   if (mode !== 'bare') env['LLM_PROXY_MASTER_KEY'] = masterKey;
   if (mode === 'governed-redis' && options.redisUrl !== undefined) env['REDIS_URL'] = options.redisUrl;
@@ -270,11 +273,9 @@ export async function startLlmProxy(options: {
     name: `llm-proxy-${mode}`,
     cpu: options.cpu,
     command: options.wrap?.[0] ?? process.execPath,
-    // The launcher and V8 flags `npm start` and the executable's first line use (docs/performance.md).
     args: [
       ...(options.wrap === undefined ? [] : [...options.wrap.slice(1), process.execPath]),
-      '--max-semi-space-size=4',
-      '--no-maglev',
+      ...launchNodeFlags,
       ...(options.nodeFlags ?? []),
       join(root, 'bin', 'llm-proxy.js'),
       'serve',
