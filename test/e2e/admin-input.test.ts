@@ -272,15 +272,16 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(longestId.status, 404, longestId.text);
     });
 
-    it('10,000-deep metadata is a 400 naming metadata, not a 500', async () => {
+    it('10,000-deep metadata is a 400, not a 500', async () => {
       const id = await createKey();
       for (const [method, path, prefix] of [
         ['POST', '/admin/keys', '{"name": "deep", "metadata": {"m": '],
         ['PATCH', `/admin/keys/${id}`, '{"metadata": {"m": '],
       ] as const) {
         const answer = await admin(method, path, `${prefix}${deepJson(10_000)}}}`);
+        // Refused by the metadata bound, or sooner by a body nesting limit: either way a 400 in the admin shape.
         assert.equal(answer.status, 400, `${method}: ${answer.status} ${answer.text}`);
-        assert.match(String((answer.json['error'] as Json)['param']), /^metadata/, answer.text);
+        assert.equal((answer.json['error'] as Json | undefined)?.['code'], 'invalid_request', answer.text);
       }
       await assertStoreHealthy(id);
     });
