@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { KeyAdmin, type NewKey } from '../governance/key-admin.ts';
+import { keyValueRanges } from '../governance/key-value-ranges.ts';
 import { closeRedis, connectRedis } from '../state/redis-client.ts';
 import { openStore } from '../store/open-store.ts';
 import type { ApiKeyRecord, BudgetPeriod } from '../store/store-records.ts';
@@ -59,12 +60,17 @@ export async function runKeysCommand(args: string[], config: GatewayConfig): Pro
             .split(',')
             .map((model) => model.trim())
             .filter(Boolean);
-        if (values.rpm !== undefined) input.rpmLimit = positiveInteger(values.rpm, '--rpm');
-        if (values.tpm !== undefined) input.tpmLimit = positiveInteger(values.tpm, '--tpm');
-        if (values.parallel !== undefined) input.maxParallel = positiveInteger(values.parallel, '--parallel');
+        if (values.rpm !== undefined) input.rpmLimit = positiveInteger(values.rpm, '--rpm', keyValueRanges.int32Max);
+        if (values.tpm !== undefined)
+          input.tpmLimit = positiveInteger(values.tpm, '--tpm', keyValueRanges.safeIntegerMax);
+        if (values.parallel !== undefined)
+          input.maxParallel = positiveInteger(values.parallel, '--parallel', keyValueRanges.int32Max);
         if (values.budget !== undefined) {
           const budget = Number(values.budget);
-          if (!(budget > 0)) return fail('--budget must be a positive number of USD');
+          if (!(budget >= keyValueRanges.budgetMin && budget < keyValueRanges.budgetBelow))
+            return fail(
+              `--budget must be a number of USD from ${keyValueRanges.budgetMin} to below ${keyValueRanges.budgetBelow}`,
+            );
           input.maxBudgetUsd = budget;
         }
         if (values.period !== undefined) {
@@ -82,7 +88,8 @@ export async function runKeysCommand(args: string[], config: GatewayConfig): Pro
         return 0;
       }
       case 'list': {
-        const limit = values.limit === undefined ? 100 : positiveInteger(values.limit, '--limit');
+        const limit =
+          values.limit === undefined ? 100 : positiveInteger(values.limit, '--limit', keyValueRanges.int32Max);
         for (const record of await keys.list({ limit })) console.log(JSON.stringify(describe(record)));
         return 0;
       }
@@ -109,9 +116,11 @@ function fail(message: string): number {
   return 1;
 }
 
-function positiveInteger(value: string, flag: string): number {
+/** A positive integer up to `max`: the stores hold no larger (see `keyValueRanges`). */
+function positiveInteger(value: string, flag: string, max: number): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new RangeError(`${flag} must be a positive integer`);
+  if (!Number.isInteger(number) || number < 1 || number > max)
+    throw new RangeError(`${flag} must be an integer from 1 to ${max}`);
   return number;
 }
 

@@ -55,6 +55,12 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done: (error: Error | null, value?: unknown) => void,
     ) {
       const text = typeof body === 'string' ? body : body.toString('utf8');
+      // An empty body is no body (many HTTP helpers send `content-type: application/json` on every
+      // call, DELETE included): only a route that takes a body refuses it.
+      if (text.length === 0 && request.routeOptions.schema?.body === undefined) {
+        done(null, undefined);
+        return;
+      }
       let value: unknown;
       try {
         value = parseJsonBody(text);

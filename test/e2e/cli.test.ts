@@ -130,6 +130,22 @@ describe('llm-proxy CLI', () => {
     assert.equal(run(['keys', 'nonsense']).status, 2);
   });
 
+  it('keys create refuses limits the stores cannot hold (issue 26 item 7), and the list stays readable', () => {
+    const database = `sqlite:${join(mkdtempSync(join(tmpdir(), 'llm-proxy-keys-')), 'keys.sqlite')}`;
+    for (const [flag, value] of [
+      ['--rpm', '2147483648'],
+      ['--parallel', '2147483648'],
+      ['--tpm', '9007199254740993'],
+      ['--budget', '1e10'],
+      ['--budget', 'Infinity'],
+    ] as const) {
+      const refused = run(['keys', 'create', '--name', 'big', flag, value], { DATABASE_URL: database });
+      assert.equal(refused.status, 1, `${flag} ${value}: ${refused.stdout}`);
+      assert.match(refused.stderr, new RegExp(`^llm-proxy: ${flag} must be`));
+    }
+    assert.equal(run(['keys', 'list'], { DATABASE_URL: database }).status, 0);
+  });
+
   it('`npm start -- --port N` serves /chat with the mock provider, and SIGTERM exits 0', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn('npm', ['start', '--silent', '--', '--port', String(port)], {

@@ -1,23 +1,44 @@
 import { type Static, Type } from 'typebox';
 import { invalidRequest } from '../../errors/gateway-error.ts';
+import { keyValueRanges } from '../../governance/key-value-ranges.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const BudgetPeriodSchema = Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]);
 
+/** Bounds on a key's free-form `metadata`, checked by `checkKeyMetadata`. */
+export const metadataBounds = { maxDepth: 5, maxTopLevelKeys: 50, maxEntries: 500, maxBytes: 16_384 } as const;
+
+const storableString =
+  'No NUL character and no lone surrogate (neither can be stored), as in every string of the admin API.';
+
 const keyFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ minLength: 1, maxLength: 200, description: storableString }),
   models: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
     maxItems: 200,
     description: 'Aliases, `provider/model` names, `provider/*` patterns or `*`; absent means every model.',
   }),
-  rpm_limit: Type.Integer({ minimum: 1, description: 'Requests per minute.' }),
-  tpm_limit: Type.Integer({ minimum: 1, description: 'Tokens (estimated input + max output, reconciled) per minute.' }),
-  max_budget_usd: Type.Number({ exclusiveMinimum: 0 }),
+  rpm_limit: Type.Integer({ minimum: 1, maximum: keyValueRanges.int32Max, description: 'Requests per minute.' }),
+  tpm_limit: Type.Integer({
+    minimum: 1,
+    maximum: keyValueRanges.safeIntegerMax,
+    description: 'Tokens (estimated input + max output, reconciled) per minute.',
+  }),
+  max_budget_usd: Type.Number({
+    minimum: keyValueRanges.budgetMin,
+    exclusiveMaximum: keyValueRanges.budgetBelow,
+    description: 'USD, stored to 10 decimal places.',
+  }),
   budget_period: BudgetPeriodSchema,
-  max_parallel: Type.Integer({ minimum: 1 }),
-  expires_at: Type.String({ format: 'date-time' }),
-  metadata: Type.Record(Type.String(), Type.Unknown(), { maxProperties: 50 }),
+  max_parallel: Type.Integer({ minimum: 1, maximum: keyValueRanges.int32Max }),
+  expires_at: Type.String({
+    format: 'date-time',
+    description: 'RFC 3339; a leap second (`23:59:60`) is read as the next second.',
+  }),
+  metadata: Type.Record(Type.String(), Type.Unknown(), {
+    maxProperties: metadataBounds.maxTopLevelKeys,
+    description: `Free-form JSON: at most ${metadataBounds.maxDepth} levels deep, ${metadataBounds.maxEntries} keys and array items in all, ${metadataBounds.maxBytes} bytes as JSON.`,
+  }),
 };
 
 /** `POST /admin/keys`. Unknown fields are refused, so a typo never silently creates an unlimited key. */
@@ -82,14 +103,16 @@ const QueryInteger = (description: string) => Type.String({ pattern: '^[0-9]{1,9
 
 export const KeyListQuerySchema = Type.Object({
   limit: Type.Optional(QueryInteger('Page size, 1 to 100 (default 50).')),
-  after: Type.Optional(Type.String({ maxLength: 100, description: 'The `next_cursor` of the previous page.' })),
+  after: Type.Optional(
+    Type.String({ maxLength: 100, description: `The \`next_cursor\` of the previous page. ${storableString}` }),
+  ),
 });
 
 export const UsageQuerySchema = Type.Object({
-  key_id: Type.Optional(Type.String({ maxLength: 100 })),
-  model: Type.Optional(Type.String({ maxLength: 300 })),
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive, ISO 8601.' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive, ISO 8601.' })),
+  key_id: Type.Optional(Type.String({ maxLength: 100, description: storableString })),
+  model: Type.Optional(Type.String({ maxLength: 300, description: storableString })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive, RFC 3339 (ISO 8601).' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive, RFC 3339 (ISO 8601).' })),
   group_by: Type.Optional(Type.Union([Type.Literal('key'), Type.Literal('model'), Type.Literal('day')])),
   limit: Type.Optional(QueryInteger('Page size, 1 to 1000 (default 100).')),
   offset: Type.Optional(QueryInteger('Rows to skip.')),

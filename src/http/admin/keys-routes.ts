@@ -13,7 +13,10 @@ import {
   type UpdateKeyBody,
   UpdateKeyBodySchema,
 } from './admin-schemas.ts';
+import { checkKeyMetadata } from './check-key-metadata.ts';
 import { toKeyView } from './key-view.ts';
+import { parseTimestamp } from './parse-timestamp.ts';
+import { refuseUnstorableStrings } from './refuse-unstorable-strings.ts';
 
 const admin = { errorShape: 'simple', admin: true } as const;
 const errors = { '4xx': SimpleErrorSchema, '5xx': SimpleErrorSchema };
@@ -25,6 +28,7 @@ export function registerKeysRoutes(app: FastifyInstance, keys: KeyAdmin): void {
     '/admin/keys',
     {
       config: admin,
+      preValidation: refuseUnstorableStrings,
       schema: {
         summary: 'Create a gateway key (the key is shown once).',
         tags: ['admin'],
@@ -34,6 +38,7 @@ export function registerKeysRoutes(app: FastifyInstance, keys: KeyAdmin): void {
     },
     async function createKey(request, reply) {
       const body = request.body;
+      checkKeyMetadata(body.metadata);
       const { record, key } = await keys.create({
         name: body.name,
         models: body.models,
@@ -42,7 +47,7 @@ export function registerKeysRoutes(app: FastifyInstance, keys: KeyAdmin): void {
         maxBudgetUsd: body.max_budget_usd,
         budgetPeriod: body.budget_period,
         maxParallel: body.max_parallel,
-        expiresAt: body.expires_at === undefined ? undefined : Date.parse(body.expires_at),
+        expiresAt: body.expires_at === undefined ? undefined : parseTimestamp(body.expires_at, 'expires_at'),
         metadata: body.metadata,
       });
       return reply.code(201).send({ ...toKeyView(record), key });
@@ -53,6 +58,7 @@ export function registerKeysRoutes(app: FastifyInstance, keys: KeyAdmin): void {
     '/admin/keys',
     {
       config: admin,
+      preValidation: refuseUnstorableStrings,
       schema: {
         summary: 'List gateway keys (never the secrets), in pages.',
         tags: ['admin'],
@@ -75,6 +81,7 @@ export function registerKeysRoutes(app: FastifyInstance, keys: KeyAdmin): void {
     '/admin/keys/:id',
     {
       config: admin,
+      preValidation: refuseUnstorableStrings,
       schema: {
         summary: 'Read one key.',
         tags: ['admin'],
@@ -91,6 +98,7 @@ export function registerKeysRoutes(app: FastifyInstance, keys: KeyAdmin): void {
     '/admin/keys/:id',
     {
       config: admin,
+      preValidation: refuseUnstorableStrings,
       schema: {
         summary: 'Change a key’s name, models or limits (null clears a limit).',
         tags: ['admin'],
@@ -108,6 +116,7 @@ export function registerKeysRoutes(app: FastifyInstance, keys: KeyAdmin): void {
     '/admin/keys/:id',
     {
       config: admin,
+      preValidation: refuseUnstorableStrings,
       schema: {
         summary: 'Revoke a key, at once, on every instance.',
         tags: ['admin'],
@@ -130,7 +139,11 @@ function toPatch(body: UpdateKeyBody): ApiKeyPatch {
   if (body.max_budget_usd !== undefined) patch.maxBudgetUsd = body.max_budget_usd;
   if (body.budget_period !== undefined) patch.budgetPeriod = body.budget_period;
   if (body.max_parallel !== undefined) patch.maxParallel = body.max_parallel;
-  if (body.expires_at !== undefined) patch.expiresAt = body.expires_at === null ? null : Date.parse(body.expires_at);
-  if (body.metadata !== undefined) patch.metadata = body.metadata;
+  if (body.expires_at !== undefined)
+    patch.expiresAt = body.expires_at === null ? null : parseTimestamp(body.expires_at, 'expires_at');
+  if (body.metadata !== undefined) {
+    checkKeyMetadata(body.metadata);
+    patch.metadata = body.metadata;
+  }
   return patch;
 }

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import type { GovernanceStore, UsageGrouping } from '../../store/store-records.ts';
 import { SimpleErrorSchema } from '../chat/chat-schemas.ts';
 import { queryInteger, UsageQuerySchema } from './admin-schemas.ts';
+import { parseTimestamp } from './parse-timestamp.ts';
+import { refuseUnstorableStrings } from './refuse-unstorable-strings.ts';
 
 interface UsageQueryString {
   key_id?: string;
@@ -30,6 +32,7 @@ export function registerUsageRoute(app: FastifyInstance, store: GovernanceStore)
     '/admin/usage',
     {
       config: { errorShape: 'simple', admin: true },
+      preValidation: refuseUnstorableStrings,
       schema: {
         summary: 'Usage totals by key, model or day.',
         tags: ['admin'],
@@ -53,8 +56,8 @@ export function registerUsageRoute(app: FastifyInstance, store: GovernanceStore)
       const rows = await store.aggregateUsage({
         keyId: query.key_id,
         model: query.model,
-        from: query.from === undefined ? undefined : Date.parse(query.from),
-        to: query.to === undefined ? undefined : Date.parse(query.to),
+        from: query.from === undefined ? undefined : parseTimestamp(query.from, 'from'),
+        to: query.to === undefined ? undefined : parseTimestamp(query.to, 'to'),
         groupBy,
         limit: limit + 1,
         offset,

@@ -68,7 +68,8 @@ function validationError(issues: ValidationIssue[], context: string): GatewayErr
     }
     return { field: path, text: `${path} ${issue.message ?? 'is invalid'}` };
   });
-  const param = described[0]?.field.replace(/^body\./, '');
+  // The field's own name, as for a body field: `limit`, not `querystring.limit`.
+  const param = described[0]?.field.replace(/^(?:body|querystring|params)\./, '');
   return new GatewayError('invalid_request', `Invalid request: ${described.map((item) => item.text).join('; ')}.`, {
     param,
   });

@@ -108,19 +108,21 @@ export class SqliteStore implements GovernanceStore {
   }
 
   async findKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.#db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash);
+    const row = this.#keyRows('SELECT * FROM api_keys WHERE key_hash = ?', keyHash)[0];
     return row === undefined ? undefined : toApiKeyRecord(row);
   }
 
   async getKey(id: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.#db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id);
+    const row = this.#keyRows('SELECT * FROM api_keys WHERE id = ?', id)[0];
     return row === undefined ? undefined : toApiKeyRecord(row);
   }
 
   async listKeys(options: { limit: number; after?: string | undefined }): Promise<ApiKeyRecord[]> {
-    return this.#all('SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?', options.after ?? '', options.limit).map(
-      toApiKeyRecord,
-    );
+    return this.#keyRows(
+      'SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?',
+      options.after ?? '',
+      options.limit,
+    ).map(toApiKeyRecord);
   }
 
   async updateKey(id: string, patch: ApiKeyPatch, now: number): Promise<ApiKeyRecord | undefined> {
@@ -206,6 +208,16 @@ export class SqliteStore implements GovernanceStore {
 
   #all(sql: string, ...values: SQLInputValue[]): Row[] {
     return this.#db.prepare(sql).all(...values);
+  }
+
+  /**
+   * Key rows with integers read as bigints: a row holding one beyond 2^53 (written before the admin API
+   * bounded its values) then still reads, where `node:sqlite` would throw and break every key listing.
+   */
+  #keyRows(sql: string, ...values: SQLInputValue[]): Row[] {
+    const statement = this.#db.prepare(sql);
+    statement.setReadBigInts(true);
+    return statement.all(...values);
   }
 
   #transaction(work: () => void): void {

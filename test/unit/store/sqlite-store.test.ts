@@ -84,3 +84,37 @@ describe('SqliteStore usage rows', () => {
     }
   });
 });
+
+describe('SqliteStore key rows', () => {
+  it('a key holding an integer beyond 2^53 (PATCH rpm_limit 9007199254740993, before the API bounded it) still reads', async () => {
+    const store = new SqliteStore(':memory:');
+    await store.migrate();
+    try {
+      const now = 1_767_000_000_000;
+      await store.insertKey({
+        id: 'key_big',
+        name: 'big',
+        keyHash: 'hash-big',
+        keyPrefix: 'sk-llmp-big',
+        models: null,
+        rpmLimit: 2 ** 53, // what JSON.parse makes of 9007199254740993
+        tpmLimit: null,
+        maxParallel: null,
+        maxBudgetUsd: null,
+        budgetPeriod: null,
+        expiresAt: null,
+        metadata: null,
+        createdAt: now,
+        updatedAt: now,
+        revokedAt: null,
+      });
+      const [listed] = await store.listKeys({ limit: 10 });
+      assert.equal(listed?.rpmLimit, 2 ** 53);
+      assert.equal(listed?.createdAt, now);
+      assert.equal((await store.getKey('key_big'))?.rpmLimit, 2 ** 53);
+      assert.equal((await store.findKeyByHash('hash-big'))?.name, 'big');
+    } finally {
+      await store.close();
+    }
+  });
+});
