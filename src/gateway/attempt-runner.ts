@@ -17,6 +17,8 @@ export interface Attempt {
   release: () => void;
   /** W3C trace context of this attempt, for the upstream request; undefined when tracing is off. */
   traceparent: string | undefined;
+  /** Says the gateway answered this attempt itself (an offline estimate): no latency sample, no health change. */
+  answeredLocally: () => void;
 }
 
 /**
@@ -148,13 +150,20 @@ export class AttemptRunner {
       released = true;
       this.#health.end(target.key);
     };
+    let local = false;
+    const answeredLocally = (): void => {
+      local = true;
+    };
     const scope = this.#observer.attemptStarted(record, resolved.provider.name, target.model);
     const started = performance.now();
     try {
-      const value = await attempt({ target, resolved, release, traceparent: scope.traceparent });
+      const value = await attempt({ target, resolved, release, traceparent: scope.traceparent, answeredLocally });
       const elapsed = performance.now() - started;
-      record.upstreamMs += elapsed;
-      this.#health.succeeded(target.key, elapsed);
+      if (local) this.#health.abandoned(target.key);
+      else {
+        record.upstreamMs += elapsed;
+        this.#health.succeeded(target.key, elapsed);
+      }
       scope.end(undefined);
       return { ok: true, value };
     } catch (error) {
