@@ -8,6 +8,7 @@ import type { WireFormat } from '../formats/internal/wire-format.ts';
 import type { CallContext, ForwardOperation, ForwardResponse, Warning } from '../providers/provider.ts';
 import { readSseEvents } from '../providers/shared/read-sse-events.ts';
 import { UpstreamPools } from '../providers/shared/upstream-pools.ts';
+import { withTargetParams } from '../providers/shared/with-target-params.ts';
 import { type Attempt, AttemptRunner } from './attempt-runner.ts';
 import { awaitFirstContent, type FirstContentGate } from './await-first-content.ts';
 import { type GatewayObserver, silentObserver } from './gateway-observer.ts';
@@ -178,7 +179,9 @@ export class Gateway {
       );
     }
     call.record.passthrough = true;
-    const body = { ...call.body, ...target.params, model: resolved.upstreamModel };
+    // A provider that translates the call (Gemini embeddings) merges the params into its own body.
+    const params = provider.wireFormat === call.surface ? target.params : undefined;
+    const body = { ...withTargetParams(call.body, params), model: resolved.upstreamModel };
     try {
       const response = await provider.forward(
         { operation: call.operation, body, stream: false },
@@ -287,14 +290,14 @@ export class Gateway {
 }
 
 /**
- * A target's extra params over the forwarded body (which is already the surface's own copy); the
- * caller's text no longer matches the body then, so it is dropped.
+ * A target's params over the forwarded body; the caller's text no longer matches the body then, so it
+ * is dropped.
  */
 function withParams(
   forwarded: PassthroughBody,
   params: Readonly<Record<string, unknown>> | undefined,
 ): PassthroughBody {
-  return params === undefined ? forwarded : { body: Object.assign(forwarded.body, params), text: undefined };
+  return params === undefined ? forwarded : { body: withTargetParams(forwarded.body, params), text: undefined };
 }
 
 /** Applies a target's `max_output_tokens`: larger requests are lowered to it, and say so. */
