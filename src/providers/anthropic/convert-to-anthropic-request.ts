@@ -51,7 +51,7 @@ export interface ConvertToAnthropicOptions {
  * - System messages anywhere in the conversation are hoisted, in order, into `system`.
  * - Tool results become `tool_result` blocks in a user turn; consecutive same-role turns are merged.
  * - Under anthropic-version 2026-10-21 and later, sampling parameters are dropped (with a warning).
- * @see ../../../../shared/specs/WIRE-FORMATS.md §2, §6
+ * @see https://docs.anthropic.com/en/api/messages
  */
 export function convertToAnthropicRequest(
   request: ChatRequest,

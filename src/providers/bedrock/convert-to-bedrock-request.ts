@@ -107,7 +107,7 @@ function convertMessages(messages: readonly ChatMessage[], warnings: Warning[]) 
 /**
  * Canonical request → Bedrock `ConverseRequest` (the model goes in the path). What Converse cannot
  * take is reported in `warnings`.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §4.2
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  */
 export function convertToBedrockRequest(request: ChatRequest, warnings: Warning[]): Record<string, unknown> {
   const { system, messages, toolBlocks } = convertMessages(request.messages, warnings);

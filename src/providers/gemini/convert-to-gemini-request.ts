@@ -130,7 +130,7 @@ function toolConfig(choice: ToolChoice): NonNullable<GeminiRequest['toolConfig']
 /**
  * Canonical request → Gemini `GenerateContentRequest`. Everything Gemini cannot take is reported in
  * `warnings`, never dropped silently.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §3.2
+ * @see https://ai.google.dev/api/generate-content
  */
 export function convertToGeminiRequest(request: ChatRequest, warnings: Warning[]): GeminiRequest {
   const { contents, system } = convertMessages(request.messages);

@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
 import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import { readSseEvents } from '../shared/read-sse-events.ts';
@@ -16,7 +17,6 @@ import {
   type OpenAICompatibleOperation,
   type OpenAICompatibleQuirks,
 } from './openai-compatible-quirks.ts';
-import { extractOpenAIError } from './openai-error.ts';
 
 const defaultPaths: Record<OpenAICompatibleOperation, string> = {
   chat: '/chat/completions',
