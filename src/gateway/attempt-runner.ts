@@ -21,6 +21,9 @@ export interface Attempt {
   answeredLocally: () => void;
 }
 
+/** What the runner needs of the model resolver: fallback groups by name, provider instances by name. */
+export type AttemptResolver = Pick<ModelResolver, 'resolve' | 'provider'>;
+
 /**
  * Runs attempts until one succeeds: retries within a group (another target when one is left), then
  * the group's fallbacks, or its context-window fallbacks when the input is too long. Waits between
@@ -31,14 +34,14 @@ export class AttemptRunner {
   readonly #policy: RoutingPolicy;
   readonly #health: TargetHealth;
   readonly #picker: TargetPicker;
-  readonly #resolver: ModelResolver;
+  readonly #resolver: AttemptResolver;
   readonly #observer: GatewayObserver;
 
   constructor(options: {
     policy: RoutingPolicy;
     health: TargetHealth;
     picker: TargetPicker;
-    resolver: ModelResolver;
+    resolver: AttemptResolver;
     observer: GatewayObserver;
   }) {
     this.#policy = options.policy;
