@@ -17,8 +17,8 @@ export interface Attempt {
   release: () => void;
   /** W3C trace context of this attempt, for the upstream request; undefined when tracing is off. */
   traceparent: string | undefined;
-  /** Says the gateway answered this attempt itself (an offline estimate): no latency sample, no health change. */
-  answeredLocally: () => void;
+  /** Set by an attempt the gateway answered itself (an offline estimate): no latency sample, no health change. */
+  answeredLocally: boolean;
 }
 
 /** What the runner needs of the model resolver: fallback groups by name, provider instances by name. */
@@ -153,16 +153,13 @@ export class AttemptRunner {
       released = true;
       this.#health.end(target.key);
     };
-    let local = false;
-    const answeredLocally = (): void => {
-      local = true;
-    };
     const scope = this.#observer.attemptStarted(record, resolved.provider.name, target.model);
     const started = performance.now();
     try {
-      const value = await attempt({ target, resolved, release, traceparent: scope.traceparent, answeredLocally });
+      const current: Attempt = { target, resolved, release, traceparent: scope.traceparent, answeredLocally: false };
+      const value = await attempt(current);
       const elapsed = performance.now() - started;
-      if (local) this.#health.abandoned(target.key);
+      if (current.answeredLocally) this.#health.abandoned(target.key);
       else {
         record.upstreamMs += elapsed;
         this.#health.succeeded(target.key, elapsed);

@@ -152,7 +152,7 @@ export class Gateway {
           const forwardCall = { ...call, surface: provider.wireFormat, operation: 'count-tokens' } as const;
           return { kind: 'counted', response: await this.#forwardAttempt(forwardCall, attempt) };
         }
-        attempt.answeredLocally();
+        attempt.answeredLocally = true;
         attempt.release();
         const warnings: Warning[] = [];
         const inputTokens = await call.estimate(attempt.resolved, warnings);

@@ -158,9 +158,9 @@ describe('attempt runner', () => {
       group: only,
       record: createRequestRecord('r2'),
       signal: new AbortController().signal,
-      attempt: async ({ release, answeredLocally }) => {
-        answeredLocally();
-        release();
+      attempt: async (attempt) => {
+        attempt.answeredLocally = true;
+        attempt.release();
         return 'estimated';
       },
     });
