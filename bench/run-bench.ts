@@ -26,6 +26,7 @@ import {
   type OpenLoopResult,
   type OverloadResult,
 } from './lib/measure.ts';
+import { checkMemorySettings } from './lib/memory-settings.ts';
 import { rssMb, stopAll, waitForHttp } from './lib/processes.ts';
 import { type BenchResults, describeMachine, renderReport } from './lib/report.ts';
 import {
@@ -116,6 +117,8 @@ async function main(): Promise<void> {
   const idleRss: Record<string, number> = {};
   for (const system of systems) if (system.process) idleRss[system.id] = Math.round(rssMb(system.process.pid));
   await sanityCheck(systems);
+  for (const check of checkMemorySettings())
+    log(`memory settings: ${check.passed ? 'ok' : 'FAIL'} ${check.name}: ${check.detail}`);
 
   log(`max throughput: ${plan.throughputRounds} rounds of ${plan.throughputSeconds} s, 64 connections`);
   const throughputEntries = [

@@ -17,7 +17,12 @@ export interface Attempt {
   release: () => void;
   /** W3C trace context of this attempt, for the upstream request; undefined when tracing is off. */
   traceparent: string | undefined;
+  /** Set by an attempt the gateway answered itself (an offline estimate): no latency sample, no health change. */
+  answeredLocally: boolean;
 }
+
+/** What the runner needs of the model resolver: fallback groups by name, provider instances by name. */
+export type AttemptResolver = Pick<ModelResolver, 'resolve' | 'provider'>;
 
 /**
  * Runs attempts until one succeeds: retries within a group (another target when one is left), then
@@ -29,14 +34,14 @@ export class AttemptRunner {
   readonly #policy: RoutingPolicy;
   readonly #health: TargetHealth;
   readonly #picker: TargetPicker;
-  readonly #resolver: ModelResolver;
+  readonly #resolver: AttemptResolver;
   readonly #observer: GatewayObserver;
 
   constructor(options: {
     policy: RoutingPolicy;
     health: TargetHealth;
     picker: TargetPicker;
-    resolver: ModelResolver;
+    resolver: AttemptResolver;
     observer: GatewayObserver;
   }) {
     this.#policy = options.policy;
@@ -151,10 +156,14 @@ export class AttemptRunner {
     const scope = this.#observer.attemptStarted(record, resolved.provider.name, target.model);
     const started = performance.now();
     try {
-      const value = await attempt({ target, resolved, release, traceparent: scope.traceparent });
+      const current: Attempt = { target, resolved, release, traceparent: scope.traceparent, answeredLocally: false };
+      const value = await attempt(current);
       const elapsed = performance.now() - started;
-      record.upstreamMs += elapsed;
-      this.#health.succeeded(target.key, elapsed);
+      if (current.answeredLocally) this.#health.abandoned(target.key);
+      else {
+        record.upstreamMs += elapsed;
+        this.#health.succeeded(target.key, elapsed);
+      }
       scope.end(undefined);
       return { ok: true, value };
     } catch (error) {

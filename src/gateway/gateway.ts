@@ -8,6 +8,7 @@ import type { WireFormat } from '../formats/internal/wire-format.ts';
 import type { CallContext, ForwardOperation, ForwardResponse, Warning } from '../providers/provider.ts';
 import { readSseEvents } from '../providers/shared/read-sse-events.ts';
 import { UpstreamPools } from '../providers/shared/upstream-pools.ts';
+import { withTargetParams } from '../providers/shared/with-target-params.ts';
 import { type Attempt, AttemptRunner } from './attempt-runner.ts';
 import { awaitFirstContent, type FirstContentGate } from './await-first-content.ts';
 import { type GatewayObserver, silentObserver } from './gateway-observer.ts';
@@ -46,7 +47,7 @@ export interface PassthroughBody {
 }
 
 export type ChatOutcome =
-  | { kind: 'forwarded'; response: Extract<ForwardResponse, { kind: 'buffered' }> }
+  | { kind: 'forwarded'; response: BufferedForward }
   | { kind: 'forwarded-stream'; events: AsyncIterable<EventSourceMessage> }
   | { kind: 'response'; response: ChatResponse }
   | { kind: 'stream'; parts: AsyncIterable<StreamPart> };
@@ -61,6 +62,27 @@ export interface ForwardCall {
   signal: AbortSignal;
   forwardedHeaders: Readonly<Record<string, string>>;
 }
+
+/** The upstream's buffered answer to a forwarded call. */
+export type BufferedForward = Extract<ForwardResponse, { kind: 'buffered' }>;
+
+/**
+ * `count_tokens`: counted by the picked target's provider when it counts natively (Anthropic), else
+ * estimated offline by the surface — the target picked exactly as for `/v1/messages`.
+ */
+export interface CountTokensCall {
+  model: string;
+  body: Record<string, unknown>;
+  record: RequestRecord;
+  signal: AbortSignal;
+  forwardedHeaders: Readonly<Record<string, string>>;
+  /** The offline estimate for a target whose provider cannot count; no upstream call. */
+  estimate(resolved: ResolvedModel, warnings: Warning[]): Promise<number>;
+}
+
+export type CountTokensOutcome =
+  | { kind: 'counted'; response: BufferedForward }
+  | { kind: 'estimated'; inputTokens: number };
 
 /** Canonical stream parts before content: only `message-start`. */
 const canonicalGate: FirstContentGate<StreamPart> = {
@@ -109,38 +131,66 @@ export class Gateway {
   }
 
   /** Forwards a same-format call to a provider that speaks the caller's format natively. */
-  forward(call: ForwardCall): Promise<ForwardResponse> {
+  forward(call: ForwardCall): Promise<BufferedForward> {
     return this.#runner.run({
       group: this.models.resolve(call.model),
       record: call.record,
       signal: call.signal,
-      attempt: async ({ target, resolved, release, traceparent }) => {
-        const { provider } = resolved;
-        const handled =
-          provider.wireFormat === call.surface
-            ? provider.supportsOperation(call.operation)
-            : provider.translatesForward?.(call.surface, call.operation) === true;
-        if (provider.forward === undefined || !handled) {
-          throw new GatewayError(
-            'unsupported_operation',
-            `Provider '${provider.name}' does not support ${call.operation}.`,
-            {
-              param: 'model',
-            },
-          );
+      attempt: (attempt) => this.#forwardAttempt(call, attempt),
+    });
+  }
+
+  /** Counts a Messages request's input tokens at the target the group's strategy picks. */
+  countTokens(call: CountTokensCall): Promise<CountTokensOutcome> {
+    return this.#runner.run({
+      group: this.models.resolve(call.model),
+      record: call.record,
+      signal: call.signal,
+      attempt: async (attempt): Promise<CountTokensOutcome> => {
+        const { provider } = attempt.resolved;
+        if (provider.wireFormat === 'anthropic-messages' && provider.supportsOperation('count-tokens')) {
+          const forwardCall = { ...call, surface: provider.wireFormat, operation: 'count-tokens' } as const;
+          return { kind: 'counted', response: await this.#forwardAttempt(forwardCall, attempt) };
         }
-        call.record.passthrough = true;
-        const body = { ...call.body, ...target.params, model: resolved.upstreamModel };
-        try {
-          return await provider.forward(
-            { operation: call.operation, body, stream: false },
-            this.#context(call, [], target, traceparent),
-          );
-        } finally {
-          release();
-        }
+        attempt.answeredLocally = true;
+        attempt.release();
+        const warnings: Warning[] = [];
+        const inputTokens = await call.estimate(attempt.resolved, warnings);
+        call.record.warnings = warnings;
+        return { kind: 'estimated', inputTokens };
       },
     });
+  }
+
+  async #forwardAttempt(call: ForwardCall, attempt: Attempt): Promise<BufferedForward> {
+    const { target, resolved, release, traceparent } = attempt;
+    const { provider } = resolved;
+    const handled =
+      provider.wireFormat === call.surface
+        ? provider.supportsOperation(call.operation)
+        : provider.translatesForward?.(call.surface, call.operation) === true;
+    if (provider.forward === undefined || !handled) {
+      throw new GatewayError(
+        'unsupported_operation',
+        `Provider '${provider.name}' does not support ${call.operation}.`,
+        {
+          param: 'model',
+        },
+      );
+    }
+    call.record.passthrough = true;
+    // A provider that translates the call (Gemini embeddings) merges the params into its own body.
+    const params = provider.wireFormat === call.surface ? target.params : undefined;
+    const body = { ...withTargetParams(call.body, params), model: resolved.upstreamModel };
+    try {
+      const response = await provider.forward(
+        { operation: call.operation, body, stream: false },
+        this.#context(call, [], target, traceparent),
+      );
+      return buffered(response, provider.name);
+    } finally {
+      release();
+    }
   }
 
   async close(): Promise<void> {
@@ -167,8 +217,7 @@ export class Gateway {
         if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
           const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
           const response = await provider.forward({ operation: 'chat', ...forwarded, stream: false }, context);
-          if (response.kind !== 'buffered') throw new Error('a non-streaming forward answered with a stream');
-          outcome = { kind: 'forwarded', response };
+          outcome = { kind: 'forwarded', response: buffered(response, provider.name) };
         } else {
           const request = capOutputTokens(call.toCanonical(resolved, warnings), resolved, warnings);
           outcome = { kind: 'response', response: await provider.chat(request, context) };
@@ -201,7 +250,9 @@ export class Gateway {
       if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
         const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
         const response = await provider.forward({ operation: 'chat', ...forwarded, stream: true }, context);
-        if (response.kind !== 'stream') throw new Error('a streaming forward answered with a buffered body');
+        if (response.kind !== 'stream') {
+          throw new GatewayError('upstream_error', `Provider '${provider.name}' answered a stream with a whole body.`);
+        }
         const gate = call.passthroughGate ?? { isPreamble: () => false, errorOf: () => undefined };
         outcome = {
           kind: 'forwarded-stream',
@@ -239,14 +290,14 @@ export class Gateway {
 }
 
 /**
- * A target's extra params over the forwarded body (which is already the surface's own copy); the
- * caller's text no longer matches the body then, so it is dropped.
+ * A target's params over the forwarded body; the caller's text no longer matches the body then, so it
+ * is dropped.
  */
 function withParams(
   forwarded: PassthroughBody,
   params: Readonly<Record<string, unknown>> | undefined,
 ): PassthroughBody {
-  return params === undefined ? forwarded : { body: Object.assign(forwarded.body, params), text: undefined };
+  return params === undefined ? forwarded : { body: withTargetParams(forwarded.body, params), text: undefined };
 }
 
 /** Applies a target's `max_output_tokens`: larger requests are lowered to it, and say so. */
@@ -260,4 +311,10 @@ function capOutputTokens(request: ChatRequest, resolved: ResolvedModel, warnings
     });
   }
   return { ...request, maxOutputTokens: cap };
+}
+
+/** A non-streaming forward's answer; a provider that answered with a stream broke its contract (typed, not a bare 500). */
+function buffered(response: ForwardResponse, provider: string): BufferedForward {
+  if (response.kind === 'buffered') return response;
+  throw new GatewayError('upstream_error', `Provider '${provider}' answered a non-streaming call with a stream.`);
 }

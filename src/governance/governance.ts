@@ -21,6 +21,11 @@ export interface AdmissionRequest {
   /** The request's own output limit, if it states one. */
   maxOutputTokens: number | undefined;
   record: RequestRecord;
+  /**
+   * False for calls that cost no tokens upstream (`count_tokens`): they count against RPM and parallel
+   * limits only, never TPM or budget (and are not refused for a spent budget).
+   */
+  countsTokens?: boolean | undefined;
 }
 
 export interface GovernanceOptions {
@@ -72,27 +77,31 @@ export class Governance {
         param: 'model',
       });
     }
+    const tokensCount = request.countsTokens !== false;
     const keyLimited =
       key !== undefined &&
-      (key.rpmLimit !== null || key.tpmLimit !== null || key.maxParallel !== null || key.maxBudgetUsd !== null);
-    const groupLimited = group.rpmLimit !== null || group.tpmLimit !== null;
+      (key.rpmLimit !== null ||
+        key.maxParallel !== null ||
+        (tokensCount && (key.tpmLimit !== null || key.maxBudgetUsd !== null)));
+    const groupLimited = group.rpmLimit !== null || (tokensCount && group.tpmLimit !== null);
     if (!keyLimited && !groupLimited) return noHeaders;
     const now = (this.#options.now ?? Date.now)();
     const outputTokens = request.maxOutputTokens ?? this.#options.defaultOutputTokens;
-    const step: AdmissionStep = { record, group, groupLimited, now, tokens: request.inputTokens + outputTokens };
+    const tokens = tokensCount ? request.inputTokens + outputTokens : 0;
+    const step: AdmissionStep = { record, group, groupLimited, tokensCount, now, tokens };
     if (!keyLimited) return this.#acquireGroup(step, noHeaders);
     const period = budgetPeriodOf(key.budgetPeriod, now);
     const decision = this.#options.limiter.acquire({
       now,
-      tokens: step.tokens,
-      costUsd: this.#estimateCost(group, request.inputTokens, outputTokens),
+      tokens,
+      costUsd: tokensCount ? this.#estimateCost(group, request.inputTokens, outputTokens) : 0,
       limits: {
         keyId: key.id,
         rpm: key.rpmLimit,
-        tpm: key.tpmLimit,
+        tpm: tokensCount ? key.tpmLimit : null,
         maxParallel: key.maxParallel,
         budget:
-          key.maxBudgetUsd === null
+          key.maxBudgetUsd === null || !tokensCount
             ? null
             : { limitUsd: key.maxBudgetUsd, periodStart: period.start, periodEnd: period.end },
       },
@@ -125,7 +134,7 @@ export class Governance {
       limits: {
         keyId: `group:${group.name}`,
         rpm: group.rpmLimit,
-        tpm: group.tpmLimit,
+        tpm: step.tokensCount ? group.tpmLimit : null,
         maxParallel: null,
         budget: null,
       },
@@ -276,6 +285,8 @@ interface AdmissionStep {
   record: RequestRecord;
   group: ModelGroup;
   groupLimited: boolean;
+  /** Whether the call counts against TPM and budget limits (see `AdmissionRequest.countsTokens`). */
+  tokensCount: boolean;
   now: number;
   tokens: number;
 }

@@ -98,7 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerModelsRoutes(app, gateway);
   registerEmbeddingsRoute(app, gateway, governance);
   registerMessagesRoute(app, gateway, governance);
-  registerCountTokensRoute(app, gateway);
+  registerCountTokensRoute(app, gateway, governance);
   if (options.keyAdmin !== undefined) registerKeysRoutes(app, options.keyAdmin);
   if (options.store !== undefined) registerUsageRoute(app, options.store);
   return app;

@@ -1,8 +1,5 @@
 import type { GovernanceStore } from './store-records.ts';
 
-/** The embedded default: a SQLite file in the working directory. */
-export const defaultDatabaseUrl = 'sqlite:./data/llm-proxy.sqlite';
-
 /**
  * `sqlite:PATH` (or `sqlite::memory:`) → SQLite; `postgres://…` / `postgresql://…` → Postgres. Migrated
  * on open. Each driver is loaded only when chosen (pg alone is ~10 MB of a gateway's memory).

@@ -93,6 +93,29 @@ describe('architecture', () => {
     }
   });
 
+  it('http imports no provider internals: only the contract, the registry and the shared upstream plumbing', () => {
+    // A provider's own folder is its business; what the HTTP layer needs of a wire format (an error
+    // shape, a usage reader) lives in formats/.
+    for (const { file, imports } of graph) {
+      if (!file.startsWith('http/')) continue;
+      for (const target of imports) {
+        const [targetLayer, targetFolder] = target.split('/');
+        if (targetLayer !== 'providers' || !target.includes('/', 'providers/'.length)) continue;
+        assert.ok(
+          targetFolder === 'shared',
+          `${file} imports ${target}: http may import providers' contract files and providers/shared only`,
+        );
+      }
+    }
+  });
+
+  it('source comments link to no file outside the repository (public spec URLs instead)', () => {
+    for (const { file } of graph) {
+      const text = readFileSync(join(src, file), 'utf8');
+      assert.ok(!/\.\.\/shared\/specs/.test(text), `${file} links to ../shared/specs, which only this machine has`);
+    }
+  });
+
   it('source files stay small', () => {
     for (const { file } of graph) {
       const lines = readFileSync(join(src, file), 'utf8').split('\n').length;

@@ -1,7 +1,7 @@
 /**
  * Anthropic Messages wire shapes the gateway reads from upstreams, as lenient schemas (only the fields
  * read; unknown fields allowed), and the request shape it builds.
- * @see ../../../../shared/specs/anthropic/openapi.json — Message, MessageStreamEvent, ErrorResponse
+ * @see https://docs.anthropic.com/en/api/messages — Message, streaming events, errors
  */
 import { type Static, Type } from 'typebox';
 import { OptionalNullable } from '../shared/schema-helpers.ts';

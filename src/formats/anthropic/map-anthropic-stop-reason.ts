@@ -2,7 +2,7 @@ import type { FinishReason } from '../internal/finish-reason.ts';
 
 /**
  * Anthropic `stop_reason` → canonical.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §2.3, §6.1
+ * @see https://docs.anthropic.com/en/api/handling-stop-reasons
  */
 export function mapAnthropicStopReason(reason: string | null | undefined): FinishReason {
   switch (reason) {

@@ -3,7 +3,7 @@ import type { FinishReason } from '../internal/finish-reason.ts';
 /**
  * OpenAI `finish_reason` → canonical. Compatible APIs send extra values (`eos`, `end_turn`); anything
  * unknown counts as a normal stop.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §1.3, §5
+ * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 export function mapOpenAIFinishReason(reason: string | null | undefined): FinishReason {
   switch (reason) {

@@ -1,7 +1,7 @@
 /**
  * OpenAI Chat Completions wire shapes the gateway reads from upstreams, as lenient schemas: only the
  * fields read are declared, unknown fields are allowed.
- * @see ../../../../shared/specs/openai/openapi.json — CreateChatCompletionResponse, CreateChatCompletionStreamResponse
+ * @see https://github.com/openai/openai-openapi — CreateChatCompletionResponse, CreateChatCompletionStreamResponse
  */
 import { type Static, Type } from 'typebox';
 import { OptionalNullable } from '../shared/schema-helpers.ts';

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Gateway } from '../../gateway/gateway.ts';
+import type { Governance } from '../../governance/governance.ts';
 import { setGatewayHeaders } from '../gateway-headers.ts';
+import { admitRequest } from '../governance/admit-request.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
 import { anthropicForwardedHeaders } from './anthropic-passthrough.ts';
 import { AnthropicCountTokensBodySchema, AnthropicErrorSchema } from './anthropic-schemas.ts';
@@ -9,10 +11,12 @@ import { countTokensEstimate } from './count-tokens-estimate.ts';
 import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.ts';
 
 /**
- * `POST /v1/messages/count_tokens`: forwarded to Anthropic upstreams; for other providers an offline
- * estimate, marked by `x-llm-proxy-token-count: estimate`.
+ * `POST /v1/messages/count_tokens`, governed like `/v1/messages`: the key's model list, and its RPM
+ * and parallel limits (not TPM or budget: counting costs no tokens upstream). The target is picked as
+ * for `/v1/messages`; an Anthropic target counts exactly, any other gets an offline estimate, marked
+ * by `x-llm-proxy-token-count: estimate`.
  */
-export function registerCountTokensRoute(app: FastifyInstance, gateway: Gateway): void {
+export function registerCountTokensRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/messages/count_tokens',
     {
@@ -31,32 +35,20 @@ export function registerCountTokensRoute(app: FastifyInstance, gateway: Gateway)
     async function countTokens(request, reply) {
       const { body, record } = request;
       record.model = body.model;
-      const [first] = gateway.models.resolve(body.model).targets;
-      if (first === undefined) throw new Error('a model group without targets');
-      const provider = gateway.models.provider(first.provider);
-      const upstreamModel = first.model;
-      if (provider.wireFormat === 'anthropic-messages' && provider.supportsOperation('count-tokens')) {
-        const response = await gateway.forward({
-          surface: 'anthropic-messages',
-          operation: 'count-tokens',
-          model: body.model,
-          body,
-          record,
-          signal: request.callerSignal,
-          forwardedHeaders: anthropicForwardedHeaders(request.headers),
-        });
-        setGatewayHeaders(reply, record);
-        if (response.kind === 'buffered') return reply.type('application/json').send(response.body);
-        throw new Error('count_tokens never streams');
-      }
-      record.provider = provider.name;
-      record.upstreamModel = upstreamModel;
-      const canonical = parseAnthropicMessagesRequest(body, upstreamModel, record.warnings);
+      await admitRequest(governance, request, reply, { model: body.model, maxOutputTokens: 0, countsTokens: false });
+      const outcome = await gateway.countTokens({
+        model: body.model,
+        body,
+        record,
+        signal: request.callerSignal,
+        forwardedHeaders: anthropicForwardedHeaders(request.headers),
+        estimate: (resolved, warnings) =>
+          countTokensEstimate(parseAnthropicMessagesRequest(body, resolved.upstreamModel, warnings)),
+      });
       setGatewayHeaders(reply, record);
+      if (outcome.kind === 'counted') return reply.type('application/json').send(outcome.response.body);
       reply.header('x-llm-proxy-token-count', 'estimate');
-      return reply
-        .type('application/json')
-        .send(JSON.stringify({ input_tokens: await countTokensEstimate(canonical) }));
+      return reply.type('application/json').send(JSON.stringify({ input_tokens: outcome.inputTokens }));
     },
   );
 }

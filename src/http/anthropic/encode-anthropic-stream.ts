@@ -15,7 +15,7 @@ type OpenBlock = 'text' | 'thinking' | 'tool_use';
  * (`text_delta`, `thinking_delta` only inside thinking blocks, `input_json_delta`), `content_block_stop`
  * — with indexes 0, 1, 2…; then `message_delta` (stop reason and full usage) and `message_stop`. Every
  * event has its `event:` line, which the official SDK requires. An error becomes an `error` event.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §2.4, §6.10
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 export class AnthropicStreamEncoder {
   #model: string;

@@ -3,7 +3,7 @@ import type { FinishReason } from '../../formats/internal/finish-reason.ts';
 /**
  * Canonical finish reason → Anthropic `stop_reason`. A context-window stop reads as `max_tokens`, the
  * value every API version and SDK knows.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §6.1
+ * @see https://docs.anthropic.com/en/api/handling-stop-reasons
  */
 export function mapFinishReasonToAnthropic(reason: FinishReason): string {
   switch (reason) {

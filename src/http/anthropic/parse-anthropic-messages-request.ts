@@ -62,7 +62,7 @@ function isEffort(value: unknown): value is ReasoningEffort {
  * system messages (Claude Code sends one mid-conversation) and of multi-block user turns; splits a
  * user turn's `tool_result` blocks into a tool message ahead of its other content; reports what
  * cannot be carried (server tools, context management, unknown blocks) as warnings.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §2.2, §6, §8
+ * @see https://docs.anthropic.com/en/api/messages
  */
 export function parseAnthropicMessagesRequest(
   body: JsonObject,

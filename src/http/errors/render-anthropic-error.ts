@@ -2,7 +2,7 @@ import type { GatewayError } from '../../errors/gateway-error.ts';
 
 /**
  * Anthropic's error `type` for a status; the SDK picks its error class from the status.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §2.5
+ * @see https://docs.anthropic.com/en/api/errors
  */
 export function anthropicErrorType(status: number): string {
   switch (status) {

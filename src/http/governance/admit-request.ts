@@ -11,7 +11,7 @@ export function admitRequest(
   governance: Governance,
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { model: string; maxOutputTokens: number | undefined },
+  options: { model: string; maxOutputTokens: number | undefined; countsTokens?: boolean | undefined },
 ): Promise<void> | undefined {
   const length = Number(request.headers['content-length']);
   const bytes = Number.isFinite(length) && length > 0 ? length : JSON.stringify(request.body ?? '').length;
@@ -21,6 +21,7 @@ export function admitRequest(
     inputTokens: Math.ceil(bytes / 4),
     maxOutputTokens: options.maxOutputTokens,
     record: request.record,
+    countsTokens: options.countsTokens,
   });
   if (admitted instanceof Promise) return admitted.then((headers) => setHeaders(reply, headers));
   setHeaders(reply, admitted);

@@ -10,7 +10,7 @@ import { mapFinishReasonToOpenAI } from './map-finish-reason-to-openai.ts';
  * tool calls carry `id` and `name` in their first delta, then argument fragments under the same
  * `index`; the finish chunk is followed by a usage chunk when the caller asked for one, then
  * `data: [DONE]`. An error becomes `data: {"error": …}` and ends the stream without `[DONE]`.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §1.4, §6.10
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export class OpenAIChatStreamEncoder {
   readonly #includeUsage: boolean;

@@ -5,7 +5,7 @@ export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_fil
 /**
  * Canonical finish reason → OpenAI `finish_reason`. OpenAI has no value for a matched stop sequence, a
  * paused server-tool turn or an unknown stop; they read as `stop`.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §6.1
+ * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 export function mapFinishReasonToOpenAI(reason: FinishReason): OpenAIFinishReason {
   switch (reason) {

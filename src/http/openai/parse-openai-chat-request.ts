@@ -66,7 +66,7 @@ function isReasoningEffort(value: string): value is ReasoningEffort {
 /**
  * OpenAI Chat Completions request → canonical request, for providers of another format. Validates as
  * it reads (a 400 names the field); reports what cannot be carried as warnings; refuses `n > 1`.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §1.2, §6
+ * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function parseOpenAIChatRequest(body: JsonObject, upstreamModel: string, warnings: Warning[]): ChatRequest {
   const n = optionalInteger(body['n'], 'n', 1);

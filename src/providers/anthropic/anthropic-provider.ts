@@ -6,6 +6,7 @@ import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Pr
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
+import { withTargetParams } from '../shared/with-target-params.ts';
 import { extractAnthropicError } from './anthropic-error.ts';
 import { decodeAnthropicStream } from './anthropic-stream.ts';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.ts';
@@ -55,7 +56,7 @@ export class AnthropicProvider implements Provider {
     const body = this.#convert(request, context, false);
     const response = await this.#endpoint.postBuffered({
       path: '/v1/messages',
-      body: JSON.stringify({ ...body, ...context.extraBody }),
+      body: JSON.stringify(withTargetParams(body, context.extraBody)),
       signal: context.signal,
       headers: betaHeader(context),
       timeouts: context.timeouts,
@@ -68,7 +69,7 @@ export class AnthropicProvider implements Provider {
     const body = this.#convert(request, context, true);
     const response = await this.#endpoint.postStream({
       path: '/v1/messages',
-      body: JSON.stringify({ ...body, ...context.extraBody }),
+      body: JSON.stringify(withTargetParams(body, context.extraBody)),
       signal: context.signal,
       headers: betaHeader(context),
       timeouts: context.timeouts,

@@ -25,7 +25,7 @@ type OpenBlock =
  * Anthropic Messages SSE events → canonical stream parts. Block indexes map to the open block; tool
  * calls are renumbered 0, 1, 2… (the canonical index ignores text and thinking blocks). Usage is the
  * input side of `message_start` merged with the cumulative `message_delta` counts.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §2.4
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 export class AnthropicStreamDecoder {
   readonly #provider: string;

@@ -1,4 +1,3 @@
-import { invalidRequest } from '../../errors/gateway-error.ts';
 import type {
   AnthropicCacheControl,
   AnthropicDocumentBlock,
@@ -21,6 +20,7 @@ import type {
   ToolChoice,
   ToolResultPart,
 } from '../../formats/internal/chat-request.ts';
+import { parseToolCallArguments } from '../../formats/internal/parse-tool-call-arguments.ts';
 import type { Warning } from '../provider.ts';
 
 /** The first Anthropic API version that rejects `temperature`, `top_p` and `top_k`. */
@@ -51,7 +51,7 @@ export interface ConvertToAnthropicOptions {
  * - System messages anywhere in the conversation are hoisted, in order, into `system`.
  * - Tool results become `tool_result` blocks in a user turn; consecutive same-role turns are merged.
  * - Under anthropic-version 2026-10-21 and later, sampling parameters are dropped (with a warning).
- * @see ../../../../shared/specs/WIRE-FORMATS.md §2, §6
+ * @see https://docs.anthropic.com/en/api/messages
  */
 export function convertToAnthropicRequest(
   request: ChatRequest,
@@ -127,7 +127,7 @@ function convertBlocks(
       }
       break;
     case 'assistant':
-      message.content.forEach((part, partIndex) => {
+      message.content.forEach((part) => {
         switch (part.type) {
           case 'text':
             if (part.text !== '') blocks.push(convertText(part));
@@ -146,7 +146,7 @@ function convertBlocks(
               type: 'tool_use',
               id: sanitizeToolId(part.id),
               name: part.name,
-              input: parseToolArguments(part.arguments, `messages[${messageIndex}].tool_calls[${partIndex}]`),
+              input: parseToolCallArguments(part, { index: messageIndex, content: message.content }),
               ...(part.cacheControl === undefined ? {} : { cache_control: convertCacheControl(part.cacheControl) }),
             });
             break;
@@ -165,17 +165,6 @@ function moveToolResultsFirst(turn: AnthropicRequestMessage): void {
   const results = turn.content.filter((block) => block.type === 'tool_result');
   if (results.length === 0 || results.length === turn.content.length) return;
   turn.content = [...results, ...turn.content.filter((block) => block.type !== 'tool_result')];
-}
-
-function parseToolArguments(text: string, param: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
-  } catch {
-    // Reported below.
-  }
-  throw invalidRequest(`${param}.function.arguments must be a JSON object to be sent to Anthropic.`, param);
 }
 
 function convertText(part: TextPart): AnthropicTextBlock {

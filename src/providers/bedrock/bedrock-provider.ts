@@ -7,6 +7,7 @@ import type { CallContext, ForwardOperation, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import type { UpstreamErrorDetails } from '../shared/send-upstream-request.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
+import { withTargetParams } from '../shared/with-target-params.ts';
 import { decodeBedrockStream } from './bedrock-stream.ts';
 import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
 import { mapBedrockResponse } from './map-bedrock-response.ts';
@@ -69,7 +70,9 @@ export class BedrockProvider implements Provider {
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
-    const body = JSON.stringify(convertToBedrockRequest(request, context.warnings));
+    const body = JSON.stringify(
+      withTargetParams(convertToBedrockRequest(request, context.warnings), context.extraBody),
+    );
     const path = `/model/${encodeURIComponent(request.model)}/converse`;
     const response = await this.#endpoint.postBuffered({
       path,
@@ -83,7 +86,9 @@ export class BedrockProvider implements Provider {
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
-    const body = JSON.stringify(convertToBedrockRequest(request, context.warnings));
+    const body = JSON.stringify(
+      withTargetParams(convertToBedrockRequest(request, context.warnings), context.extraBody),
+    );
     const path = `/model/${encodeURIComponent(request.model)}/converse-stream`;
     const response = await this.#endpoint.postStream({
       path,

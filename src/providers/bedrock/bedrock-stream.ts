@@ -32,7 +32,8 @@ type Block = { kind: 'text' } | { kind: 'reasoning' } | { kind: 'tool'; index: n
  * reasoning blocks often come with no `contentBlockStart`, so a delta opens its block. Usage arrives
  * in `metadata`, after `messageStop`, so `finish` is emitted at the end of the stream. Exceptions
  * inside the 200 stream (`:message-type: exception`) become an error part, never a silent end.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §4.4, §4.5
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
+ * @see https://docs.aws.amazon.com/transcribe/latest/dg/event-stream.html
  */
 export class BedrockStreamDecoder {
   readonly #provider: string;

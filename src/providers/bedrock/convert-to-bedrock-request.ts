@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatRequest, FilePart, ImagePart, TextPart } from '../../formats/internal/chat-request.ts';
+import { parseToolCallArguments } from '../../formats/internal/parse-tool-call-arguments.ts';
 import type { Warning } from '../provider.ts';
 import { bedrockToolId } from './bedrock-tool-id.ts';
 
@@ -55,7 +56,7 @@ function convertMessages(messages: readonly ChatMessage[], warnings: Warning[]) 
     if (last?.role === role) last.content.push(...content);
     else out.push({ role, content });
   };
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     switch (message.role) {
       case 'system':
         for (const part of message.content) system.push({ text: part.text });
@@ -80,12 +81,7 @@ function convertMessages(messages: readonly ChatMessage[], warnings: Warning[]) 
                 : [{ reasoningContent: { reasoningText: { text: part.text, signature: part.signature } } }];
             if (part.type === 'redacted-reasoning') return [{ reasoningContent: { redactedContent: part.data } }];
             toolBlocks = true;
-            let input: unknown = {};
-            try {
-              input = JSON.parse(part.arguments || '{}');
-            } catch {
-              // Invalid JSON from an earlier turn: sent as no arguments.
-            }
+            const input = parseToolCallArguments(part, { index, content: message.content });
             return [{ toolUse: { toolUseId: bedrockToolId(part.id), name: part.name, input } }];
           }),
         );
@@ -111,7 +107,7 @@ function convertMessages(messages: readonly ChatMessage[], warnings: Warning[]) 
 /**
  * Canonical request → Bedrock `ConverseRequest` (the model goes in the path). What Converse cannot
  * take is reported in `warnings`.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §4.2
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  */
 export function convertToBedrockRequest(request: ChatRequest, warnings: Warning[]): Record<string, unknown> {
   const { system, messages, toolBlocks } = convertMessages(request.messages, warnings);

@@ -7,6 +7,7 @@ import type {
   TextPart,
   ToolChoice,
 } from '../../formats/internal/chat-request.ts';
+import { parseToolCallArguments } from '../../formats/internal/parse-tool-call-arguments.ts';
 import type { Warning } from '../provider.ts';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-api.ts';
 import { signatureFromToolCallId } from './gemini-tool-call-id.ts';
@@ -68,7 +69,7 @@ function convertMessages(messages: readonly ChatMessage[]): { contents: GeminiCo
     if (last?.role === role) last.parts.push(...parts);
     else contents.push({ role, parts });
   };
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     switch (message.role) {
       case 'system':
         system.push(message.content.map((part) => part.text).join(''));
@@ -85,14 +86,7 @@ function convertMessages(messages: readonly ChatMessage[]): { contents: GeminiCo
           if (part.type === 'text' && part.text !== '') parts.push({ text: part.text });
           else if (part.type === 'tool-call') {
             toolNames.set(part.id, part.name);
-            let args: Record<string, unknown> = {};
-            try {
-              const parsed: unknown = JSON.parse(part.arguments || '{}');
-              if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-                args = parsed as Record<string, unknown>;
-            } catch {
-              // Invalid JSON from an earlier turn: sent as no arguments rather than failing the turn.
-            }
+            const args = parseToolCallArguments(part, { index, content: message.content });
             const signature = signatureFromToolCallId(part.id);
             parts.push({
               functionCall: { name: part.name, args },
@@ -136,7 +130,7 @@ function toolConfig(choice: ToolChoice): NonNullable<GeminiRequest['toolConfig']
 /**
  * Canonical request → Gemini `GenerateContentRequest`. Everything Gemini cannot take is reported in
  * `warnings`, never dropped silently.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §3.2
+ * @see https://ai.google.dev/api/generate-content
  */
 export function convertToGeminiRequest(request: ChatRequest, warnings: Warning[]): GeminiRequest {
   const { contents, system } = convertMessages(request.messages);

@@ -1,6 +1,6 @@
 /**
  * The parts of the Gemini API (`v1beta`, proto-JSON, camelCase) the gateway writes and reads.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §3, ../../../../shared/specs/gemini/openapi.json
+ * @see https://ai.google.dev/api/generate-content
  */
 
 export interface GeminiPart {

@@ -6,6 +6,7 @@ import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Pr
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
+import { withTargetParams } from '../shared/with-target-params.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from './gemini-embeddings.ts';
 import { extractGeminiError } from './gemini-error.ts';
@@ -49,7 +50,7 @@ export class GeminiProvider implements Provider {
     const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
     const response = await this.#endpoint.postBuffered({
       path: `/models/${encodeURIComponent(model)}:batchEmbedContents`,
-      body: JSON.stringify(toGeminiEmbeddingsRequest(request.body, model)),
+      body: JSON.stringify(withTargetParams(toGeminiEmbeddingsRequest(request.body, model), context.extraBody)),
       signal: context.signal,
       timeouts: context.timeouts,
       traceparent: context.traceparent,
@@ -66,7 +67,7 @@ export class GeminiProvider implements Provider {
     const body = convertToGeminiRequest(request, context.warnings);
     const response = await this.#endpoint.postBuffered({
       path: `/models/${encodeURIComponent(request.model)}:generateContent`,
-      body: JSON.stringify(body),
+      body: JSON.stringify(withTargetParams(body, context.extraBody)),
       signal: context.signal,
       timeouts: context.timeouts,
       traceparent: context.traceparent,
@@ -78,7 +79,7 @@ export class GeminiProvider implements Provider {
     const body = convertToGeminiRequest(request, context.warnings);
     const response = await this.#endpoint.postStream({
       path: `/models/${encodeURIComponent(request.model)}:streamGenerateContent?alt=sse`,
-      body: JSON.stringify(body),
+      body: JSON.stringify(withTargetParams(body, context.extraBody)),
       signal: context.signal,
       timeouts: context.timeouts,
       traceparent: context.traceparent,

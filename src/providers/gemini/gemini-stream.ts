@@ -14,7 +14,7 @@ import { convertGeminiUsage, mapGeminiFinishReason } from './map-gemini-response
  * with incremental parts; function calls arrive whole; `finishReason` is on the last chunk and
  * usage on many (the last holds the totals). There is no `[DONE]`: a stream that closes without a
  * finish reason was cut off. An `{"error": …}` chunk mid-stream becomes an error part.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §3.4
+ * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
 export class GeminiStreamDecoder {
   readonly #provider: string;

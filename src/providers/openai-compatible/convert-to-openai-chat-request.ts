@@ -29,7 +29,7 @@ export interface ConvertToOpenAIOptions {
 /**
  * Canonical request → OpenAI Chat Completions body. Reasoning parts are not sent back (OpenAI-format
  * APIs take no reasoning input); prompt-cache markers are dropped (these APIs cache on their own).
- * @see ../../../../shared/specs/WIRE-FORMATS.md §1.2, §6
+ * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function convertToOpenAIChatRequest(
   request: ChatRequest,

@@ -4,9 +4,9 @@ import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import { convertOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
 import { type OpenAIChatResponse, OpenAIChatResponseSchema } from '../../formats/openai/openai-chat-api.ts';
+import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import { extractOpenAIError } from './openai-error.ts';
 
 const responseChecker = compileChecker(OpenAIChatResponseSchema);
 

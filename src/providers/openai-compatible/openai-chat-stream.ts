@@ -11,10 +11,10 @@ import {
   type OpenAIToolCallDelta,
   type OpenAIUsage,
 } from '../../formats/openai/openai-chat-api.ts';
+import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
 import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import { extractOpenAIError } from './openai-error.ts';
 
 const chunkChecker = compileChecker(OpenAIChatChunkSchema);
 
@@ -24,7 +24,7 @@ type OpenBlock = { kind: 'text' } | { kind: 'reasoning' } | { kind: 'tool'; inde
  * OpenAI `chat.completion.chunk` events → canonical stream parts. Keeps the little state the mapping
  * needs: the open block, the upstream→canonical tool-call index map, the finish reason and usage seen
  * so far. Usage arrives in its own chunk after the finish reason, so `finish` is emitted at `[DONE]`.
- * @see ../../../../shared/specs/WIRE-FORMATS.md §1.4, §5, §6.10
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export class OpenAIChatStreamDecoder {
   readonly #provider: string;

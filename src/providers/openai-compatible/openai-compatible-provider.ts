@@ -2,11 +2,13 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
 import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import type { UpstreamResponse } from '../shared/send-upstream-request.ts';
 import { type BufferedUpstreamResponse, UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
+import { withTargetParams } from '../shared/with-target-params.ts';
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
 import { mapOpenAIChatResponse, parseOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { decodeOpenAIChatStream } from './openai-chat-stream.ts';
@@ -15,7 +17,6 @@ import {
   type OpenAICompatibleOperation,
   type OpenAICompatibleQuirks,
 } from './openai-compatible-quirks.ts';
-import { extractOpenAIError } from './openai-error.ts';
 
 const defaultPaths: Record<OpenAICompatibleOperation, string> = {
   chat: '/chat/completions',
@@ -68,7 +69,11 @@ export class OpenAICompatibleProvider implements Provider {
       warnings: context.warnings,
     });
     const sent = applyQuirks(body as unknown as Record<string, unknown>, this.#quirks, context.warnings);
-    const response = await this.#postBuffered(this.#path('chat', request.model), JSON.stringify(sent), context);
+    const response = await this.#postBuffered(
+      this.#path('chat', request.model),
+      JSON.stringify(withTargetParams(sent, context.extraBody)),
+      context,
+    );
     return mapOpenAIChatResponse(parseOpenAIChatResponse(response.body.toString('utf8'), this.name), this.name);
   }
 
@@ -79,7 +84,11 @@ export class OpenAICompatibleProvider implements Provider {
       warnings: context.warnings,
     });
     const sent = applyQuirks(body as unknown as Record<string, unknown>, this.#quirks, context.warnings);
-    const response = await this.#postStream(this.#path('chat', request.model), JSON.stringify(sent), context);
+    const response = await this.#postStream(
+      this.#path('chat', request.model),
+      JSON.stringify(withTargetParams(sent, context.extraBody)),
+      context,
+    );
     return decodeOpenAIChatStream(readSseEvents(response.body), {
       provider: this.name,
       signal: context.signal,

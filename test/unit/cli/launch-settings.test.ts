@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -17,39 +16,6 @@ function assignments(text: string): Record<string, string> {
   return found;
 }
 
-const isGlibc = (): boolean =>
-  process.platform === 'linux' &&
-  typeof (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime ===
-    'string';
-
-/**
- * Frees every other one of 200 buffers of 256 KB, after a larger buffer has come and gone, and prints how
- * many MB went back to the operating system.
- */
-const fragmentingScript = `
-let big = Buffer.alloc(8 * 1024 * 1024, 1);
-big = undefined;
-globalThis.gc();
-await new Promise((resolve) => setTimeout(resolve, 10));
-const held = [];
-let freed = [];
-for (let i = 0; i < 200; i++) (i % 2 ? held : freed).push(Buffer.alloc(256 * 1024, 1));
-const peak = process.memoryUsage().rss;
-freed = [];
-globalThis.gc();
-await new Promise((resolve) => setTimeout(resolve, 10));
-globalThis.gc();
-console.log(Math.round((peak - process.memoryUsage().rss) / 1048576), held.length);
-`;
-
-function returnedMb(env: Record<string, string>): number {
-  const output = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', fragmentingScript], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    encoding: 'utf8',
-  });
-  return Number(output.split(' ')[0]);
-}
-
 describe('launch settings', () => {
   it('npm start, the executable and the image start Node with the same memory settings', () => {
     const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
@@ -65,16 +31,5 @@ describe('launch settings', () => {
       assert.match(text, /--max-semi-space-size=4\b/, `${where}: the young generation's cap`);
       assert.match(text, /--no-maglev\b/, `${where}: no Maglev tier (its compile memory fragments the malloc arena)`);
     }
-  });
-
-  it('with a fixed trim threshold, freed large buffers go back to the system instead of staying in the heap', {
-    skip: isGlibc() ? false : 'glibc only',
-  }, () => {
-    // glibc raises its mmap threshold to the size of the largest mapped block freed so far; after that,
-    // blocks that size come from the heap, whose holes it never returns. Setting any threshold fixes it.
-    const withSettings = returnedMb(mallocSettings);
-    const withoutTrim = returnedMb({ MALLOC_ARENA_MAX: '1' });
-    assert.ok(withSettings >= 15, `returned ${withSettings} MB of the 25 MB freed`);
-    assert.ok(withoutTrim < withSettings - 10, `without the setting ${withoutTrim} MB went back`);
   });
 });

@@ -1,11 +1,16 @@
-import { OpenAIErrorBodySchema } from '../../formats/openai/openai-chat-api.ts';
-import { compileChecker } from '../../formats/shared/json-checker.ts';
-import type { UpstreamErrorDetails } from '../shared/send-upstream-request.ts';
+import { compileChecker } from '../shared/json-checker.ts';
+import { OpenAIErrorBodySchema } from './openai-chat-api.ts';
 
 const errorBody = compileChecker(OpenAIErrorBodySchema);
 
+/** What an OpenAI-format error body says: its message, and its `code` (else `type`). */
+export interface OpenAIErrorDetails {
+  message: string | undefined;
+  type: string | undefined;
+}
+
 /** Reads `{"error": {"message", "type", "code"}}`, and the bare `{"error": "…"}` some compatible APIs send. */
-export function extractOpenAIError(body: unknown): UpstreamErrorDetails {
+export function extractOpenAIError(body: unknown): OpenAIErrorDetails {
   if (!errorBody.check(body)) return { message: undefined, type: undefined };
   const { error } = body;
   if (typeof error === 'string') return { message: error, type: undefined };
