@@ -4,6 +4,7 @@ import type { AdmissionGate } from '../gateway/admission-gate.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { Governance } from '../governance/governance.ts';
 import type { KeyAdmin } from '../governance/key-admin.ts';
+import { configuredSecrets } from '../logging/configured-secrets.ts';
 import type { GatewayObservability } from '../observability/gateway-observability.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
@@ -92,7 +93,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerAdmission(app, options.admission);
   registerGovernance(app, governance);
   // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
-  registerRequestLog(app, { logBodies: config.observability.logBodies });
+  registerRequestLog(app, {
+    logBodies: config.observability.logBodies,
+    secrets: config.observability.logBodies ? configuredSecrets(config) : [],
+  });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);
   registerModelsRoutes(app, gateway);
