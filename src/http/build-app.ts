@@ -14,6 +14,7 @@ import { registerAdmission } from './admission/register-admission.ts';
 import { registerCountTokensRoute } from './anthropic/count-tokens-route.ts';
 import { registerMessagesRoute } from './anthropic/messages-route.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
+import { answerClientError, answerProtocolErrors } from './connection/answer-protocol-errors.ts';
 import type { ErrorShape } from './errors/error-shape.ts';
 import { registerErrorHandler } from './errors/register-error-handler.ts';
 import { registerGovernance } from './governance/register-governance.ts';
@@ -58,6 +59,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: false,
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     // Connection hygiene: a keep-alive longer than the balancers' in front, and slow-loris bounds
     // checked every second (Node's default check runs every 30 s).
     serverFactory: admissionServerFactory(options.admission, admittedPaths, {
@@ -74,6 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true },
     },
   });
+  answerProtocolErrors(app.server);
   app.addHook('onRoute', (route) => {
     if (route.config?.admitted === true && route.method === 'POST')
       admittedPaths.set(route.url, route.config.errorShape ?? 'openai');
