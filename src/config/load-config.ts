@@ -101,6 +101,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       bodyLimitBytes: file.server?.body_limit_bytes ?? defaults.bodyLimitBytes,
       logLevel: logLevel as LogLevel,
       shutdownTimeoutMs: file.server?.shutdown_timeout_ms ?? defaults.shutdownTimeoutMs,
+      corsOrigins: readCorsOrigins(env, file),
       ...buildCapacity(file),
     },
     connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
@@ -301,6 +302,23 @@ function buildObservability(file: ConfigFile, env: Env): ObservabilityConfig {
     serviceName: nonEmpty(env['OTEL_SERVICE_NAME']) ?? 'llm-proxy',
     logBodies: logBodies === undefined ? (section.log_bodies ?? false) : logBodies === 'true',
   };
+}
+
+/**
+ * `LLM_PROXY_CORS_ORIGINS` (comma-separated), else `server.cors.origins`: each `*` or an origin as a browser
+ * sends it — `scheme://host[:port]`, no path, no trailing slash.
+ */
+function readCorsOrigins(env: Env, file: ConfigFile): string[] {
+  const fromEnv = nonEmpty(env['LLM_PROXY_CORS_ORIGINS']);
+  const [field, origins] =
+    fromEnv !== undefined
+      ? ['LLM_PROXY_CORS_ORIGINS', fromEnv.split(',').map((origin) => origin.trim())]
+      : ['server.cors.origins', file.server?.cors?.origins ?? []];
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/?#\s]+$/.test(origin))
+      throw new ConfigError(`${field}: '${origin}' is not an origin (scheme://host[:port], or *)`);
+  }
+  return origins.map((origin) => origin.toLowerCase());
 }
 
 function buildCapacity(file: ConfigFile): typeof capacityDefaults {

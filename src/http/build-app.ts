@@ -15,6 +15,7 @@ import { registerCountTokensRoute } from './anthropic/count-tokens-route.ts';
 import { registerMessagesRoute } from './anthropic/messages-route.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
 import { answerClientError, answerProtocolErrors } from './connection/answer-protocol-errors.ts';
+import { registerCors } from './cors/register-cors.ts';
 import type { ErrorShape } from './errors/error-shape.ts';
 import { registerErrorHandler } from './errors/register-error-handler.ts';
 import { registerGovernance } from './governance/register-governance.ts';
@@ -92,6 +93,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerErrorHandler(app);
   registerRootRoute(app, version);
   registerHealthRoutes(app, options.readiness);
+  // Before governance: a browser must be able to read a 401 too.
+  registerCors(app, config.server.corsOrigins);
   // Before governance: a refusal under overload costs no key check and no body parse.
   registerAdmission(app, options.admission);
   registerGovernance(app, governance);

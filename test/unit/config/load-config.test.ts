@@ -268,4 +268,22 @@ describe('loadConfig', () => {
       lmstudio: 'http://127.0.0.1:1234/v1',
     });
   });
+
+  it('reads CORS origins from LLM_PROXY_CORS_ORIGINS or server.cors.origins, none by default', () => {
+    assert.deepEqual(loadConfig({ env: {} }).server.corsOrigins, []);
+    assert.deepEqual(
+      loadConfig({ env: { LLM_PROXY_CORS_ORIGINS: 'https://App.example.com, http://localhost:5173' } }).server
+        .corsOrigins,
+      ['https://app.example.com', 'http://localhost:5173'],
+    );
+    assert.deepEqual(loadWith("server:\n  cors:\n    origins: ['*']\n").server.corsOrigins, ['*']);
+    assertConfigError(
+      () => loadConfig({ env: { LLM_PROXY_CORS_ORIGINS: 'https://app.example.com/' } }),
+      /^LLM_PROXY_CORS_ORIGINS: 'https:\/\/app.example.com\/' is not an origin/,
+    );
+    assertConfigError(
+      () => loadWith("server:\n  cors:\n    origins: ['app.example.com']\n"),
+      /^server\.cors\.origins: /,
+    );
+  });
 });
