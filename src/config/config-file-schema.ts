@@ -94,6 +94,8 @@ export const ConfigFileSchema = Type.Object(
           keep_alive_timeout_ms: Type.Optional(PositiveInteger),
           /** A stream whose client reads nothing for this long is ended (its upstream released). */
           stream_write_timeout_ms: Type.Optional(PositiveInteger),
+          /** Browser access (CORS): the origins allowed to call the gateway; none by default. */
+          cors: Type.Optional(Type.Object({ origins: Type.Array(Type.String()) }, strict)),
           log_level: Type.Optional(
             Type.Union(
               ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),

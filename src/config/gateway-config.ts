@@ -23,6 +23,8 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** A stream's client must take data within this, or the stream ends. */
   streamWriteTimeoutMs: number;
+  /** Browser origins allowed to call the gateway (CORS), exact `scheme://host[:port]` or `*`; empty: none. */
+  corsOrigins: readonly string[];
 }
 
 export type RoutingStrategy = 'weighted' | 'round-robin' | 'least-in-flight' | 'lowest-latency';

@@ -101,6 +101,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       bodyLimitBytes: file.server?.body_limit_bytes ?? defaults.bodyLimitBytes,
       logLevel: logLevel as LogLevel,
       shutdownTimeoutMs: file.server?.shutdown_timeout_ms ?? defaults.shutdownTimeoutMs,
+      corsOrigins: readCorsOrigins(env, file),
       ...buildCapacity(file),
     },
     connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
@@ -163,8 +164,12 @@ function buildProviders(
   defaultMaxTokens: number,
 ): ProviderSettings[] {
   const byName = new Map<string, ProviderSettings>();
+  const namedByModels = providersNamedByModels(file);
   for (const definition of providerDefinitions) {
     const baseUrl = definition.baseUrlEnv === undefined ? undefined : nonEmpty(env[definition.baseUrlEnv]);
+    // A local server's default address serves only once the config names it (here or under `providers`).
+    const defaultBaseUrl =
+      definition.localServer === true && !namedByModels.has(definition.type) ? '' : definition.defaultBaseUrl;
     if (baseUrl !== undefined && !/^https?:\/\//.test(baseUrl)) {
       throw new ConfigError(`${definition.baseUrlEnv}: must be an http(s) URL`);
     }
@@ -172,7 +177,7 @@ function buildProviders(
       name: definition.type,
       type: definition.type,
       apiKey: definition.apiKeyEnv === undefined ? undefined : nonEmpty(env[definition.apiKeyEnv]),
-      baseUrl: baseUrl ?? definition.defaultBaseUrl,
+      baseUrl: baseUrl ?? defaultBaseUrl,
       headers: {},
       timeouts,
       anthropicVersion: undefined,
@@ -198,7 +203,7 @@ function buildProviders(
       name,
       type,
       apiKey: entry.api_key === undefined ? inherited?.apiKey : nonEmpty(entry.api_key),
-      baseUrl: entry.base_url ?? inherited?.baseUrl ?? definition.defaultBaseUrl,
+      baseUrl: entry.base_url ?? (inherited?.baseUrl || definition.defaultBaseUrl),
       headers: entry.headers ?? {},
       timeouts: {
         connectMs: timeouts.connectMs,
@@ -214,6 +219,21 @@ function buildProviders(
     });
   }
   return [...byName.values()];
+}
+
+/** Provider names the `models` section routes to (`ollama/llama3`, `provider: vllm`), lower case. */
+function providersNamedByModels(file: ConfigFile): Set<string> {
+  const names = new Set<string>();
+  for (const entry of Object.values(file.models ?? {})) {
+    const targets =
+      typeof entry === 'string'
+        ? [{ provider: entry.slice(0, entry.indexOf('/')) }]
+        : 'targets' in entry
+          ? entry.targets
+          : [entry];
+    for (const target of targets) names.add(target.provider.toLowerCase());
+  }
+  return names;
 }
 
 /** The variables a provider definition reads beyond its key, as set. */
@@ -233,10 +253,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL: must be sqlite:PATH or a postgres:// URL');
   }
-  const masterKey = nonEmpty(env['LLM_PROXY_MASTER_KEY']) ?? nonEmpty(governance.master_key);
-  if (masterKey !== undefined && masterKey.length < 16) {
-    throw new ConfigError('LLM_PROXY_MASTER_KEY: must be at least 16 characters');
-  }
+  const masterKey = readMasterKey(env, governance.master_key);
   return {
     masterKey,
     databaseUrl,
@@ -247,6 +264,22 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
   };
+}
+
+/**
+ * The master key from `LLM_PROXY_MASTER_KEY`, else `governance.master_key`. Unset in both: the gateway runs
+ * open (start-governance.ts warns). Set but blank — `LLM_PROXY_MASTER_KEY=""`, or `master_key: ${VAR}` with
+ * VAR unset — is a mistake that would otherwise open every route, so it refuses to start.
+ */
+function readMasterKey(env: Env, fromFile: string | undefined): string | undefined {
+  const fromEnv = env['LLM_PROXY_MASTER_KEY'];
+  const [field, raw] = fromEnv !== undefined ? ['LLM_PROXY_MASTER_KEY', fromEnv] : ['governance.master_key', fromFile];
+  if (raw === undefined) return undefined;
+  const masterKey = raw.trim();
+  if (masterKey === '')
+    throw new ConfigError(`${field}: set but blank; set a key of at least 16 characters, or unset it`);
+  if (masterKey.length < 16) throw new ConfigError(`${field}: must be at least 16 characters`);
+  return masterKey;
 }
 
 /**
@@ -269,6 +302,23 @@ function buildObservability(file: ConfigFile, env: Env): ObservabilityConfig {
     serviceName: nonEmpty(env['OTEL_SERVICE_NAME']) ?? 'llm-proxy',
     logBodies: logBodies === undefined ? (section.log_bodies ?? false) : logBodies === 'true',
   };
+}
+
+/**
+ * `LLM_PROXY_CORS_ORIGINS` (comma-separated), else `server.cors.origins`: each `*` or an origin as a browser
+ * sends it — `scheme://host[:port]`, no path, no trailing slash.
+ */
+function readCorsOrigins(env: Env, file: ConfigFile): string[] {
+  const fromEnv = nonEmpty(env['LLM_PROXY_CORS_ORIGINS']);
+  const [field, origins] =
+    fromEnv !== undefined
+      ? ['LLM_PROXY_CORS_ORIGINS', fromEnv.split(',').map((origin) => origin.trim())]
+      : ['server.cors.origins', file.server?.cors?.origins ?? []];
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/?#\s]+$/.test(origin))
+      throw new ConfigError(`${field}: '${origin}' is not an origin (scheme://host[:port], or *)`);
+  }
+  return origins.map((origin) => origin.toLowerCase());
 }
 
 function buildCapacity(file: ConfigFile): typeof capacityDefaults {

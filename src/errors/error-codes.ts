@@ -18,6 +18,13 @@ export const errorCodes = {
   key_not_found: { status: 404, summary: 'No gateway key with this id.' },
   model_not_found: { status: 404, summary: 'The model is neither a configured alias nor `provider/model`.' },
   route_not_found: { status: 404, summary: 'No such route.' },
+  method_not_allowed: {
+    status: 405,
+    summary: 'The method is not served here (CONNECT: the gateway is no forward proxy).',
+  },
+  request_timeout: { status: 408, summary: 'The request headers or body did not arrive in time.' },
+  expectation_failed: { status: 417, summary: 'An `Expect` header other than `100-continue`.' },
+  headers_too_large: { status: 431, summary: 'The request headers exceed 16 KB.' },
   rate_limited: { status: 429, summary: "The key's requests or tokens per minute are spent; Retry-After says when." },
   payload_too_large: { status: 413, summary: 'The request body exceeds the route limit.' },
   unsupported_media_type: { status: 415, summary: 'The request body is not JSON.' },

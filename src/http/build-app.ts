@@ -4,6 +4,7 @@ import type { AdmissionGate } from '../gateway/admission-gate.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { Governance } from '../governance/governance.ts';
 import type { KeyAdmin } from '../governance/key-admin.ts';
+import { configuredSecrets } from '../logging/configured-secrets.ts';
 import type { GatewayObservability } from '../observability/gateway-observability.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
@@ -13,6 +14,8 @@ import { registerAdmission } from './admission/register-admission.ts';
 import { registerCountTokensRoute } from './anthropic/count-tokens-route.ts';
 import { registerMessagesRoute } from './anthropic/messages-route.ts';
 import { registerChatRoute } from './chat/chat-route.ts';
+import { answerClientError, answerProtocolErrors } from './connection/answer-protocol-errors.ts';
+import { registerCors } from './cors/register-cors.ts';
 import type { ErrorShape } from './errors/error-shape.ts';
 import { registerErrorHandler } from './errors/register-error-handler.ts';
 import { registerGovernance } from './governance/register-governance.ts';
@@ -57,6 +60,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: false,
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     // Connection hygiene: a keep-alive longer than the balancers' in front, and slow-loris bounds
     // checked every second (Node's default check runs every 30 s).
     serverFactory: admissionServerFactory(options.admission, admittedPaths, {
@@ -73,6 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true },
     },
   });
+  answerProtocolErrors(app.server);
   app.addHook('onRoute', (route) => {
     if (route.config?.admitted === true && route.method === 'POST')
       admittedPaths.set(route.url, route.config.errorShape ?? 'openai');
@@ -88,11 +93,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerErrorHandler(app);
   registerRootRoute(app, version);
   registerHealthRoutes(app, options.readiness);
+  // Before governance: a browser must be able to read a 401 too.
+  registerCors(app, config.server.corsOrigins);
   // Before governance: a refusal under overload costs no key check and no body parse.
   registerAdmission(app, options.admission);
   registerGovernance(app, governance);
   // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
-  registerRequestLog(app, { logBodies: config.observability.logBodies });
+  registerRequestLog(app, {
+    logBodies: config.observability.logBodies,
+    secrets: config.observability.logBodies ? configuredSecrets(config) : [],
+  });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);
   registerModelsRoutes(app, gateway);

@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { invalidRequest } from '../errors/gateway-error.ts';
+import { exceedsNestingDepth, maxNestingDepth } from './json-nesting-depth.ts';
+import { rejectUnrecordableText } from './recorded-text.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,16 +33,23 @@ function mayPoisonPrototype(text: string): boolean {
   return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
 }
 
-/** Parses a JSON body with the same guarantees as Fastify's default parser, and less work per body. */
+/**
+ * Parses a JSON body with the same guarantees as Fastify's default parser, and less work per body; a body
+ * nested deeper than `maxNestingDepth` is refused (400) before anything recursive walks it.
+ */
 export function parseJsonBody(text: string): unknown {
   if (text.length === 0) throw new JsonBodyError('FST_ERR_CTP_EMPTY_JSON_BODY');
+  let value: unknown;
   try {
     // A byte-order mark, or a body that might poison a prototype, takes the full (slower) check.
-    if (text.charCodeAt(0) === 0xfeff || mayPoisonPrototype(text)) return secureJson.parse(text, poisoningOptions);
-    return JSON.parse(text);
+    if (text.charCodeAt(0) === 0xfeff || mayPoisonPrototype(text)) value = secureJson.parse(text, poisoningOptions);
+    else value = JSON.parse(text);
   } catch {
     throw new JsonBodyError('FST_ERR_CTP_INVALID_JSON_BODY');
   }
+  if (exceedsNestingDepth(text))
+    throw invalidRequest(`The request body is nested deeper than ${maxNestingDepth} levels of arrays and objects.`);
+  return value;
 }
 
 /** Replaces Fastify's `application/json` parser with `parseJsonBody` (same limits, same errors). */
@@ -64,6 +74,8 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       let value: unknown;
       try {
         value = parseJsonBody(text);
+        // NUL and lone surrogates reach a parsed string only through a `\u` escape.
+        if (request.routeConfig?.governed === true && text.includes('\\u')) rejectUnrecordableText(value);
         request.bodyText = text;
       } catch (error) {
         done(error as Error);

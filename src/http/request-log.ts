@@ -8,10 +8,18 @@ const infoLevels = new Set(['info', 'debug', 'trace']);
  * One JSON line per request, written after the response has gone: request id, key id (never the key),
  * route, status, latency, time to first token, provider and model, tokens, cost, attempts, warnings.
  * With `logBodies` (opt-in: bodies hold user data) the line also carries the request body and the
- * answer as sent — streams included — cut to 16 KB and redacted of credentials, e-mail addresses and
- * card-like numbers.
+ * answer as sent — streams included — cut to 16 KB and redacted of credentials (the gateway's own by
+ * value, any others by shape), e-mail addresses and card-like numbers.
  */
-export function registerRequestLog(app: FastifyInstance, options: { logBodies: boolean }): void {
+export function registerRequestLog(
+  app: FastifyInstance,
+  options: {
+    logBodies: boolean;
+    /** The gateway's own credentials, redacted from logged bodies by value (`configuredSecrets`). */
+    secrets: readonly string[];
+  },
+): void {
+  const { secrets } = options;
   if (options.logBodies) registerBodyCapture(app);
   app.addHook('onResponse', function logRequest(request, reply, done) {
     if (!infoLevels.has(request.log.level)) return done();
@@ -44,9 +52,11 @@ export function registerRequestLog(app: FastifyInstance, options: { logBodies: b
         errorCode: record.errorCode,
         warnings: record.warnings.length > 0 ? record.warnings.map((warning) => warning.parameter) : undefined,
         requestBody:
-          options.logBodies && request.body !== undefined ? redactForLog(JSON.stringify(request.body)) : undefined,
+          options.logBodies && request.body !== undefined
+            ? redactForLog(JSON.stringify(request.body), secrets)
+            : undefined,
         responseBody:
-          options.logBodies && record.responseLog !== undefined ? redactForLog(record.responseLog) : undefined,
+          options.logBodies && record.responseLog !== undefined ? redactForLog(record.responseLog, secrets) : undefined,
       },
       'request',
     );

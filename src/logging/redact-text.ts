@@ -23,9 +23,16 @@ export const capturedBodyChars = maxLoggedBodyChars + 512;
 /**
  * A body for the log: every sensitive match replaced by `[redacted]`, then cut to `maxLoggedBodyChars`
  * (redacting first, so that the cut cannot leave the head of a secret too short to be recognised).
+ * `secrets` are this gateway's own credentials (`configuredSecrets`), redacted by value whatever their
+ * shape, as written and as escaped inside a JSON string.
  */
-export function redactForLog(text: string): string {
+export function redactForLog(text: string, secrets: readonly string[] = []): string {
   let out = text.length > capturedBodyChars ? text.slice(0, capturedBodyChars) : text;
+  for (const secret of secrets) {
+    if (out.includes(secret)) out = out.replaceAll(secret, '[redacted]');
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret && out.includes(escaped)) out = out.replaceAll(escaped, '[redacted]');
+  }
   for (const pattern of sensitive) out = out.replace(pattern, '[redacted]');
   return out.length > maxLoggedBodyChars ? `${out.slice(0, maxLoggedBodyChars)}…[truncated]` : out;
 }

@@ -44,6 +44,11 @@ export interface ProviderDefinition {
   apiKeyOptional?: boolean;
   /** No usable default: the instance is not configured until a base URL is given. */
   requiresBaseUrl?: boolean;
+  /**
+   * A server on this machine (Ollama, vLLM, LM Studio): off until its base URL variable is set or the config
+   * file names it (then `defaultBaseUrl` serves), so an unconfigured gateway never connects to local ports.
+   */
+  localServer?: boolean;
   /** Env var holding the API version (Azure OpenAI). */
   apiVersionEnv?: string;
   /** More variables this provider reads (AWS credentials), passed in `settings.env`. */

@@ -8,7 +8,12 @@ function keyCell(definition: ProviderDefinition): string {
 
 function baseUrlCell(definition: ProviderDefinition): string {
   const variable = definition.baseUrlEnv === undefined ? '' : `\`${definition.baseUrlEnv}\``;
-  const fallback = definition.defaultBaseUrl === '' ? 'required' : definition.defaultBaseUrl;
+  const fallback =
+    definition.defaultBaseUrl === ''
+      ? 'required'
+      : definition.localServer === true
+        ? `off until set or named in the config; then ${definition.defaultBaseUrl}`
+        : definition.defaultBaseUrl;
   return variable === '' ? fallback : `${variable} (${fallback})`;
 }
 

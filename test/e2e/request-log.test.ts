@@ -101,3 +101,36 @@ describe('request log lines', () => {
     assert.equal(all.includes(emailInPrompt), false);
   });
 });
+
+describe('body logging leaked the master key', () => {
+  it('redacts the configured master key, metrics token and provider key by value, whatever their shape', async () => {
+    // None of these has a shape the patterns know (`sk-…`, `AKIA…`): only their values can catch them.
+    const secrets = {
+      LLM_PROXY_MASTER_KEY: 'master-plain-0123456789abcdef',
+      LLM_PROXY_METRICS_TOKEN: 'metrics-plain-0123456789',
+      OPENAI_API_KEY: testKeys.openai,
+    };
+    const upstream = new MockOpenAIUpstream(testKeys.openai);
+    await upstream.start();
+    const logged = await startTestGateway({
+      env: { ...secrets, OPENAI_BASE_URL: upstream.baseUrl, LLM_PROXY_LOG_BODIES: 'true' },
+    });
+    try {
+      const prompt = `keys: ${Object.values(secrets).join(' ')}`;
+      const response = await postJson(
+        `${logged.url}/v1/chat/completions`,
+        { model: 'openai/gpt-4o', messages: [{ role: 'user', content: prompt }] },
+        { authorization: `Bearer ${secrets.LLM_PROXY_MASTER_KEY}` },
+      );
+      assert.equal(response.status, 200, response.text);
+      for (let waited = 0; !logged.logs.some((line) => line.includes('requestBody')) && waited < 2000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const all = logged.logs.join('\n');
+      assert.ok(all.includes('keys: [redacted] [redacted] [redacted]'), 'the request body is logged, redacted');
+      for (const [name, value] of Object.entries(secrets)) assert.equal(all.includes(value), false, `${name} leaked`);
+    } finally {
+      await logged.close();
+      await upstream.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { drainRefusedBody } from '../connection/drain-refused-body.ts';
 import type { ErrorShape } from './error-shape.ts';
 import { renderAnthropicError } from './render-anthropic-error.ts';
 import { renderOpenAIError } from './render-openai-error.ts';
@@ -23,13 +24,12 @@ function shapeFor(request: FastifyRequest): ErrorShape {
   // Errors before the request context exists (a malformed URL) have no routeConfig yet.
   const configured = (request.routeConfig ?? request.routeOptions.config).errorShape;
   if (configured !== undefined) return configured;
-  const path = request.url;
-  if (
-    path.startsWith('/v1/messages') ||
-    (path.startsWith('/v1/') && request.headers['anthropic-version'] !== undefined)
-  ) {
-    return 'anthropic';
-  }
+  return shapeForPath(request.url, request.headers['anthropic-version'] !== undefined);
+}
+
+/** The shape for a path, by its prefix (`/v1/messages…` or an Anthropic SDK's call: Anthropic's). */
+export function shapeForPath(path: string, fromAnthropicClient: boolean): ErrorShape {
+  if (path.startsWith('/v1/messages') || (path.startsWith('/v1/') && fromAnthropicClient)) return 'anthropic';
   return path.startsWith('/v1/') ? 'openai' : 'simple';
 }
 
@@ -42,6 +42,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
   else if (error.status >= 500 && error.code !== 'overloaded')
     request.log.warn({ code: error.code, detail: error.message }, 'request failed');
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  if (error.code === 'payload_too_large') drainRefusedBody(request, reply);
   return reply
     .code(error.status)
     .type('application/json')

@@ -8,6 +8,8 @@ interface Preset {
   /** Undefined: no key (local servers); with `keyOptional`, a key is sent when one is set. */
   apiKeyEnv: string | undefined;
   keyOptional?: boolean;
+  /** A local server: off until its base URL is set or the config names it (`ProviderDefinition.localServer`). */
+  local?: boolean;
   baseUrlEnv: string;
   defaultBaseUrl: string;
   modelPrefixes?: readonly string[];
@@ -120,6 +122,7 @@ const presets: readonly Preset[] = [
   },
   {
     type: 'ollama',
+    local: true,
     displayName: 'Ollama (local)',
     apiKeyEnv: undefined,
     baseUrlEnv: 'OLLAMA_BASE_URL',
@@ -128,6 +131,7 @@ const presets: readonly Preset[] = [
   },
   {
     type: 'vllm',
+    local: true,
     displayName: 'vLLM (local)',
     apiKeyEnv: 'VLLM_API_KEY',
     keyOptional: true,
@@ -137,6 +141,7 @@ const presets: readonly Preset[] = [
   },
   {
     type: 'lmstudio',
+    local: true,
     displayName: 'LM Studio (local)',
     apiKeyEnv: undefined,
     baseUrlEnv: 'LMSTUDIO_BASE_URL',
@@ -159,6 +164,7 @@ function definitionOf(preset: Preset): ProviderDefinition {
     apiKeyOptional: preset.keyOptional === true,
     baseUrlEnv: preset.baseUrlEnv,
     defaultBaseUrl: preset.defaultBaseUrl,
+    ...(preset.local === true ? { localServer: true, requiresBaseUrl: true } : {}),
     wireFormat: 'openai-chat',
     modelPrefixes: preset.modelPrefixes ?? [],
     knownModels: [],

@@ -224,4 +224,66 @@ describe('loadConfig', () => {
     assert.equal(config.configFile, 'from-env.yaml');
     assert.equal(config.server.port, 4999);
   });
+
+  it('a blank master key refuses to start, naming the variable (it used to run every route open)', () => {
+    for (const blank of ['', '   ', '\t']) {
+      assertConfigError(
+        () => loadConfig({ env: { LLM_PROXY_MASTER_KEY: blank } }),
+        /^LLM_PROXY_MASTER_KEY: set but blank/,
+      );
+      assertConfigError(
+        () => loadWith(`governance:\n  master_key: "${blank}"\n`),
+        /^governance\.master_key: set but blank/,
+      );
+    }
+    // `master_key: ${VAR}` with VAR unset interpolates to '' — the same mistake.
+    assertConfigError(
+      () => loadWith('governance:\n  master_key: ${LLM_PROXY_MASTER_KEY}\n'),
+      /^governance\.master_key: set but blank/,
+    );
+    assertConfigError(
+      () => loadConfig({ env: { LLM_PROXY_MASTER_KEY: 'short' } }),
+      /^LLM_PROXY_MASTER_KEY: must be at least 16/,
+    );
+    assert.equal(loadConfig({ env: {} }).governance.masterKey, undefined, 'unset everywhere: open, with a warning');
+    assert.equal(
+      loadConfig({ env: { LLM_PROXY_MASTER_KEY: ' sk-master-0123456789abcdef ' } }).governance.masterKey,
+      'sk-master-0123456789abcdef',
+    );
+  });
+
+  it('keyless local providers are off by default: on only with their base URL variable or named in the config', () => {
+    const local = ['ollama', 'vllm', 'lmstudio'];
+    const baseUrls = (config: ReturnType<typeof loadConfig>) =>
+      Object.fromEntries(local.map((name) => [name, config.providers.find((item) => item.name === name)?.baseUrl]));
+    assert.deepEqual(baseUrls(loadConfig({ env: {} })), { ollama: '', vllm: '', lmstudio: '' });
+    assert.deepEqual(baseUrls(loadConfig({ env: { OLLAMA_BASE_URL: 'http://gpu-box:11434/v1' } })), {
+      ollama: 'http://gpu-box:11434/v1',
+      vllm: '',
+      lmstudio: '',
+    });
+    assert.deepEqual(baseUrls(loadWith('providers:\n  vllm: {}\nmodels:\n  local: lmstudio/qwen3\n')), {
+      ollama: '',
+      vllm: 'http://127.0.0.1:8000/v1',
+      lmstudio: 'http://127.0.0.1:1234/v1',
+    });
+  });
+
+  it('reads CORS origins from LLM_PROXY_CORS_ORIGINS or server.cors.origins, none by default', () => {
+    assert.deepEqual(loadConfig({ env: {} }).server.corsOrigins, []);
+    assert.deepEqual(
+      loadConfig({ env: { LLM_PROXY_CORS_ORIGINS: 'https://App.example.com, http://localhost:5173' } }).server
+        .corsOrigins,
+      ['https://app.example.com', 'http://localhost:5173'],
+    );
+    assert.deepEqual(loadWith("server:\n  cors:\n    origins: ['*']\n").server.corsOrigins, ['*']);
+    assertConfigError(
+      () => loadConfig({ env: { LLM_PROXY_CORS_ORIGINS: 'https://app.example.com/' } }),
+      /^LLM_PROXY_CORS_ORIGINS: 'https:\/\/app.example.com\/' is not an origin/,
+    );
+    assertConfigError(
+      () => loadWith("server:\n  cors:\n    origins: ['app.example.com']\n"),
+      /^server\.cors\.origins: /,
+    );
+  });
 });
