@@ -64,6 +64,7 @@ export async function startGovernance(
           queueSize: settings.usageQueueSize,
           batchSize: settings.usageBatchSize,
           flushIntervalMs: settings.usageFlushIntervalMs,
+          stallAfterMs: settings.usageStallMs,
           onError: (error) => onError(error, 'writing usage rows'),
         })
       : undefined;

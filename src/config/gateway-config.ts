@@ -109,6 +109,8 @@ export interface GovernanceConfig {
   usageQueueSize: number;
   usageBatchSize: number;
   usageFlushIntervalMs: number;
+  /** Usage rows waiting this long with nothing written make `/health/ready` answer 503. */
+  usageStallMs: number;
   keyCacheTtlMs: number;
   defaultOutputTokens: number;
 }

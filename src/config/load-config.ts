@@ -244,6 +244,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     usageQueueSize: governance.usage_queue_size ?? 10_000,
     usageBatchSize: governance.usage_batch_size ?? 500,
     usageFlushIntervalMs: governance.usage_flush_interval_ms ?? 1_000,
+    usageStallMs: governance.usage_stall_ms ?? 30_000,
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
   };

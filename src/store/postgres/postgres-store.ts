@@ -158,6 +158,16 @@ export class PostgresStore implements GovernanceStore {
     );
   }
 
+  /**
+   * SQLSTATE classes 22 (data exception: NUL in text, a number out of range…), 23 (integrity) and 54
+   * (program limit exceeded) come from the values; anything else is the server or the connection.
+   * @see https://www.postgresql.org/docs/current/errcodes-appendix.html
+   */
+  refusesRow(error: unknown): boolean {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    return typeof code === 'string' && /^(22|23|54)/.test(code);
+  }
+
   async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {
     const { where, values } = usageConditions(query, (index) => `$${index}`);
     const { rows } = await this.#pool.query(

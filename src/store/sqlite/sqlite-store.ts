@@ -31,6 +31,9 @@ const groupExpressions: Record<UsageGrouping, string> = {
 
 type Row = Record<string, unknown>;
 
+/** SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH. */
+const sqliteRowErrors = new Set([18, 19, 20]);
+
 /**
  * Usage rows bound per INSERT statement: one statement of many rows crosses from JavaScript into
  * SQLite once instead of once a row (about 3 µs a row instead of 4 in a batch of 500).
@@ -160,6 +163,16 @@ export class SqliteStore implements GovernanceStore {
         this.#usageInsert(count).run(...(values as SQLInputValue[]));
       }
     });
+  }
+
+  /**
+   * SQLITE_TOOBIG, SQLITE_CONSTRAINT and SQLITE_MISMATCH come from the values; anything else (full,
+   * read-only, busy, I/O) is the file. `errcode` may be an extended code: its low byte is the primary one.
+   * @see https://www.sqlite.org/rescode.html
+   */
+  refusesRow(error: unknown): boolean {
+    const code = error instanceof Error && 'errcode' in error ? error.errcode : undefined;
+    return typeof code === 'number' && sqliteRowErrors.has(code & 0xff);
   }
 
   /**
