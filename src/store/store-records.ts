@@ -113,6 +113,8 @@ export interface GovernanceStore {
    * store), rather than that it cannot write at all (unreachable, read-only, full).
    */
   refusesRow(error: unknown): boolean;
+  /** Which of these rows the store already holds, by `usageIdentity` (for replaying a journal). */
+  findRecordedUsage(rows: readonly UsageRow[]): Promise<Set<string>>;
   aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
   /** A key's recorded spend since `since` (epoch ms), in USD. */
   spendSince(keyId: string, since: number): Promise<number>;

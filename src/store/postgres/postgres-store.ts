@@ -19,6 +19,7 @@ import type {
   UsageRow,
 } from '../store-records.ts';
 import { usageConditions } from '../usage-conditions.ts';
+import { identityBounds, toUsageIdentity } from '../usage-identity.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 
 const groupExpressions: Record<UsageGrouping, string> = {
@@ -166,6 +167,17 @@ export class PostgresStore implements GovernanceStore {
   refusesRow(error: unknown): boolean {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
     return typeof code === 'string' && /^(22|23|54)/.test(code);
+  }
+
+  async findRecordedUsage(rows: readonly UsageRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const { from, to, ids } = identityBounds(rows);
+    const { rows: found } = await this.#pool.query(
+      `SELECT request_id, started_at, finished_at FROM usage_records
+       WHERE started_at BETWEEN $1 AND $2 AND request_id = ANY($3::text[])`,
+      [from, to, ids],
+    );
+    return new Set(found.map(toUsageIdentity));
   }
 
   async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {

@@ -21,6 +21,7 @@ import type {
   UsageRow,
 } from '../store-records.ts';
 import { usageConditions } from '../usage-conditions.ts';
+import { identityBounds, toUsageIdentity } from '../usage-identity.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 
 const groupExpressions: Record<UsageGrouping, string> = {
@@ -173,6 +174,19 @@ export class SqliteStore implements GovernanceStore {
   refusesRow(error: unknown): boolean {
     const code = error instanceof Error && 'errcode' in error ? error.errcode : undefined;
     return typeof code === 'number' && sqliteRowErrors.has(code & 0xff);
+  }
+
+  async findRecordedUsage(rows: readonly UsageRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const { from, to, ids } = identityBounds(rows);
+    const found = this.#all(
+      `SELECT request_id, started_at, finished_at FROM usage_records
+       WHERE started_at BETWEEN ? AND ? AND request_id IN (${ids.map(() => '?').join(', ')})`,
+      from,
+      to,
+      ...ids,
+    );
+    return new Set(found.map(toUsageIdentity));
   }
 
   /**
