@@ -5,13 +5,6 @@ import type { UsageRow } from '../store/store-records.ts';
 import { encodeUsageLine } from './usage-journal-line.ts';
 import type { UsageJournalSink } from './usage-recorder.ts';
 
-/**
- * Appended lines reach the kernel (a `write(2)`) at the end of the event-loop turn in which their calls
- * ended (a `setImmediate`), one write for all of them. A process killed with SIGKILL loses nothing the
- * kernel holds, so a crash loses at most the rows of that one turn. The write is synchronous on purpose:
- * an asynchronous one waits in libuv's thread pool, where a kill loses it; appending a few kilobytes to
- * the page cache takes microseconds. (Durability across a power cut would need fsync: not promised.)
- */
 /** Journal files: `<pid>-<token>-<sequence>.usage.jsonl`; the pid says which process owns it. */
 export const journalFilePattern = /^(\d+)-[0-9a-f]+-\w+\.usage\.jsonl$/;
 
@@ -36,9 +29,6 @@ export class UsageJournal implements UsageJournalSink {
   readonly #onError: (error: unknown) => void;
   #sequence = 0;
   #segments: Segment[] = [];
-  #pending = '';
-  #scheduled = false;
-  readonly #writePending = (): void => this.#write();
   /** After a failed write (disk full…) the journal stops; what it holds stays for the next start. */
   #failed = false;
 
@@ -49,13 +39,29 @@ export class UsageJournal implements UsageJournalSink {
     mkdirSync(options.directory, { recursive: true });
   }
 
+  /**
+   * The row is in the kernel (a `write(2)`) when this returns, which is what survives a SIGKILL: a
+   * crash right after a call's answer went out loses only the calls whose `finish` had not yet run.
+   * The write is synchronous on purpose: an asynchronous one waits in libuv's thread pool, where a kill
+   * loses it, and a write deferred to the end of the event-loop turn left room for the process to be
+   * descheduled between the answer and the write on a loaded host (rows lost in the crash test).
+   * Appending one line to the page cache costs a system call of a few microseconds; no fsync, so a
+   * power cut is not covered.
+   */
   append(row: UsageRow): void {
     if (this.#failed) return;
-    this.#pending += encodeUsageLine(row);
-    this.#current().rows += 1;
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(this.#writePending);
+    const segment = this.#current();
+    segment.rows += 1;
+    try {
+      segment.fd ??= openSync(segment.path, 'a');
+      const line = encodeUsageLine(row);
+      const bytes = Buffer.byteLength(line);
+      // A short write (disk full) leaves a torn line, which the replay skips; then the journal stops.
+      if (writeSync(segment.fd, line) !== bytes) throw new Error(`usage journal: short write to ${segment.path}`);
+    } catch (error) {
+      this.#failed = true;
+      this.#onError(error);
+    }
   }
 
   settle(rows: number): void {
@@ -79,15 +85,13 @@ export class UsageJournal implements UsageJournalSink {
     if (this.#failed) return;
     const current = this.#segments.at(-1);
     if (current === undefined || !current.open || current.rows === 0) return;
-    this.#write();
     this.#closeFile(current);
     current.open = false;
   }
 
-  /** Writes what is pending and closes the files; segments with rows not yet in the store stay on disk. */
+  /** Closes the files; segments with rows not yet in the store stay on disk. */
   close(): void {
     if (this.#failed) return;
-    this.#write();
     for (const segment of this.#segments) {
       this.#closeFile(segment);
       segment.open = false;
@@ -118,23 +122,6 @@ export class UsageJournal implements UsageJournalSink {
     };
     this.#segments.push(segment);
     return segment;
-  }
-
-  #write(): void {
-    this.#scheduled = false;
-    if (this.#pending === '' || this.#failed) return;
-    const segment = this.#segments.at(-1);
-    if (segment === undefined) return;
-    const bytes = Buffer.from(this.#pending, 'utf8');
-    this.#pending = '';
-    try {
-      segment.fd ??= openSync(segment.path, 'a');
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(segment.fd, bytes, offset);
-    } catch (error) {
-      this.#failed = true;
-      this.#onError(error);
-    }
   }
 
   #closeFile(segment: Segment): void {

