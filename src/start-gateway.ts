@@ -6,7 +6,7 @@ import { AdmissionGate } from './gateway/admission-gate.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { watchEventLoop } from './gateway/watch-event-loop.ts';
 import { buildApp } from './http/build-app.ts';
-import type { ReadinessCheck } from './http/health/health-routes.ts';
+import { NotReadyError, type ReadinessCheck } from './http/health/health-routes.ts';
 import { clusterMetricsRenderer } from './observability/cluster-metrics.ts';
 import { GatewayMetrics } from './observability/gateway-metrics.ts';
 import { GatewayObservability } from './observability/gateway-observability.ts';
@@ -68,10 +68,17 @@ export async function startGateway(options: {
   const loopWatch = server.maxEventLoopDelayMs > 0 ? watchEventLoop(admission, server.maxEventLoopDelayMs) : undefined;
   observability.metrics?.watchAdmission(admission);
   const recorder = stack.recorder;
-  if (recorder !== undefined) observability.metrics?.watchUsageQueue(() => recorder);
+  if (recorder !== undefined) observability.metrics?.watchUsageWriter(() => recorder.stats());
   const readiness: ReadinessCheck[] = [];
   const { store, pingRedis } = stack;
-  if (store !== undefined) readiness.push({ name: store.kind, check: () => store.ping() });
+  if (store !== undefined)
+    readiness.push({
+      name: store.kind,
+      async check() {
+        await store.ping();
+        if (recorder !== undefined) checkUsageWriter(recorder);
+      },
+    });
   if (pingRedis !== undefined) readiness.push({ name: 'redis', check: pingRedis });
   const app = await buildApp({
     observability,
@@ -115,6 +122,15 @@ export async function startGateway(options: {
       return closing;
     },
   };
+}
+
+/** Fails while usage rows wait unwritten past `governance.usage_stall_ms` (the store down, or refusing them). */
+function checkUsageWriter(recorder: NonNullable<GovernanceStack['recorder']>): void {
+  const stalledMs = recorder.stalledForMs();
+  if (stalledMs === undefined) return;
+  throw new NotReadyError(
+    `usage writer stalled: ${recorder.queued} rows waiting, nothing written for ${Math.round(stalledMs / 1000)} s`,
+  );
 }
 
 /** Per provider instance: its type and upstream host, for the attempt spans. */

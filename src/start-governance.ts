@@ -8,6 +8,8 @@ import type { Limiter } from './governance/limits/limiter.ts';
 import { MemoryLimiter } from './governance/limits/memory-limiter.ts';
 import { RedisLimiter } from './governance/limits/redis-limiter.ts';
 import { PriceTable } from './governance/pricing/price-table.ts';
+import { replayUsageJournals } from './governance/replay-usage-journals.ts';
+import { UsageJournal } from './governance/usage-journal.ts';
 import { UsageRecorder } from './governance/usage-recorder.ts';
 import { closeRedis, connectRedis } from './state/redis-client.ts';
 import { RedisKeyInvalidation } from './state/redis-key-invalidation.ts';
@@ -64,6 +66,8 @@ export async function startGovernance(
           queueSize: settings.usageQueueSize,
           batchSize: settings.usageBatchSize,
           flushIntervalMs: settings.usageFlushIntervalMs,
+          stallAfterMs: settings.usageStallMs,
+          journal: await openUsageJournal(settings.usageJournal, store, logger),
           onError: (error) => onError(error, 'writing usage rows'),
         })
       : undefined;
@@ -108,4 +112,29 @@ export async function startGovernance(
       await store?.close();
     },
   };
+}
+
+/**
+ * Replays what crashed processes left in the usage journal (before serving, so budgets count those
+ * calls), then opens this process's own journal; undefined when there is none.
+ */
+async function openUsageJournal(
+  directory: string | undefined,
+  store: GovernanceStore,
+  logger: Logger,
+): Promise<UsageJournal | undefined> {
+  if (directory === undefined) return undefined;
+  const onError = (error: unknown): void => logger.warn({ err: error }, 'usage journal failed');
+  try {
+    const replayed = await replayUsageJournals({ directory, store, onError });
+    if (replayed.files > 0) logger.info({ directory, ...replayed }, 'usage journal replayed into the store');
+  } catch (error) {
+    logger.warn({ err: error, directory }, 'usage journal not replayed; it will be at the next start');
+  }
+  try {
+    return new UsageJournal({ directory, onError });
+  } catch (error) {
+    logger.warn({ err: error, directory }, 'usage journal off: a crash may lose the last second of usage rows');
+    return undefined;
+  }
 }

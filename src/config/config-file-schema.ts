@@ -145,6 +145,10 @@ export const ConfigFileSchema = Type.Object(
           usage_queue_size: Type.Optional(PositiveInteger),
           usage_batch_size: Type.Optional(PositiveInteger),
           usage_flush_interval_ms: Type.Optional(PositiveInteger),
+          /** Rows waiting this long unwritten make readiness fail (default 30,000). */
+          usage_stall_ms: Type.Optional(PositiveInteger),
+          /** Directory of the crash journal of usage rows, or `off` (default: next to the SQLite file). */
+          usage_journal: Type.Optional(Type.String({ minLength: 1 })),
           key_cache_ttl_ms: Type.Optional(PositiveInteger),
           /** Output tokens reserved (for TPM and budgets) when a request states no maximum. */
           default_output_tokens: Type.Optional(PositiveInteger),

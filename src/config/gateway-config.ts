@@ -111,6 +111,13 @@ export interface GovernanceConfig {
   usageQueueSize: number;
   usageBatchSize: number;
   usageFlushIntervalMs: number;
+  /** Usage rows waiting this long with nothing written make `/health/ready` answer 503. */
+  usageStallMs: number;
+  /**
+   * The directory of the usage journal (rows of ended calls, replayed after a crash); undefined: none
+   * (an in-memory SQLite store, or `off`).
+   */
+  usageJournal: string | undefined;
   keyCacheTtlMs: number;
   defaultOutputTokens: number;
 }

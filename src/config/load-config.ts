@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { compileChecker } from '../formats/shared/json-checker.ts';
@@ -261,6 +262,11 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     usageQueueSize: governance.usage_queue_size ?? 10_000,
     usageBatchSize: governance.usage_batch_size ?? 500,
     usageFlushIntervalMs: governance.usage_flush_interval_ms ?? 1_000,
+    usageStallMs: governance.usage_stall_ms ?? 30_000,
+    usageJournal: usageJournalDirectory(
+      nonEmpty(env['LLM_PROXY_USAGE_JOURNAL']) ?? governance.usage_journal,
+      databaseUrl,
+    ),
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
   };
@@ -280,6 +286,21 @@ function readMasterKey(env: Env, fromFile: string | undefined): string | undefin
     throw new ConfigError(`${field}: set but blank; set a key of at least 16 characters, or unset it`);
   if (masterKey.length < 16) throw new ConfigError(`${field}: must be at least 16 characters`);
   return masterKey;
+}
+
+/**
+ * The usage journal's directory: as configured (`off`: none); by default next to the SQLite file
+ * (`<file>.usage-journal/`), none for an in-memory one, and for Postgres `./data/usage-journal-<hash of
+ * the URL>/`, so that a journal is only ever replayed into the database it was written for.
+ */
+function usageJournalDirectory(configured: string | undefined, databaseUrl: string): string | undefined {
+  if (configured === 'off') return undefined;
+  if (configured !== undefined) return configured;
+  if (databaseUrl.startsWith('sqlite:')) {
+    const path = databaseUrl.slice('sqlite:'.length);
+    return path === ':memory:' ? undefined : `${path}.usage-journal`;
+  }
+  return `./data/usage-journal-${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`;
 }
 
 /**

@@ -3,6 +3,17 @@ import type { RequestRecord } from '../gateway/request-record.ts';
 import { LabelGuard } from './label-guard.ts';
 import { type CounterChild, CounterFamily, type HistogramChild, HistogramFamily } from './metric-families.ts';
 
+/** What the usage writer reports (`UsageRecorder#stats`), as counts since start. */
+export interface UsageWriterStats {
+  queued: number;
+  written: number;
+  dropped: number;
+  rejected: number;
+  cleaned: number;
+  failedBatches: number;
+  lastWriteAgeSeconds: number;
+}
+
 /** Seconds; from a fast passthrough to a long generation. */
 const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
@@ -131,25 +142,48 @@ export class GatewayMetrics {
     });
   }
 
-  /** Usage-queue gauges, read when `/metrics` is scraped (the request path never updates them). */
-  watchUsageQueue(read: () => { queued: number; dropped: number }): void {
+  /** The usage writer's gauges, read when `/metrics` is scraped (the request path never updates them). */
+  watchUsageWriter(read: () => UsageWriterStats): void {
     const registers = [this.registry];
-    new Gauge({
-      name: 'llm_proxy_usage_queue_depth',
-      help: 'Usage rows waiting to be written to the store.',
-      registers,
-      collect() {
-        this.set(read().queued);
-      },
-    });
-    new Gauge({
-      name: 'llm_proxy_usage_rows_dropped',
-      help: 'Usage rows dropped because the queue was full (since start).',
-      registers,
-      collect() {
-        this.set(read().dropped);
-      },
-    });
+    const gauges: Array<[name: string, help: string, value: (stats: UsageWriterStats) => number]> = [
+      ['llm_proxy_usage_queue_depth', 'Usage rows waiting to be written to the store.', (stats) => stats.queued],
+      [
+        'llm_proxy_usage_rows_dropped',
+        'Usage rows dropped because the queue was full (since start).',
+        (stats) => stats.dropped,
+      ],
+      [
+        'llm_proxy_usage_rows_rejected',
+        'Usage rows the store refused even with their text cleaned, dropped (since start).',
+        (stats) => stats.rejected,
+      ],
+      [
+        'llm_proxy_usage_rows_cleaned',
+        'Usage rows written once NUL or lone surrogates were removed from their text (since start).',
+        (stats) => stats.cleaned,
+      ],
+      ['llm_proxy_usage_rows_written', 'Usage rows written to the store (since start).', (stats) => stats.written],
+      [
+        'llm_proxy_usage_batches_failed',
+        'Usage batches the store refused or did not answer (since start).',
+        (stats) => stats.failedBatches,
+      ],
+      [
+        'llm_proxy_usage_last_write_age_seconds',
+        'Seconds since usage rows were last written to the store (or since start).',
+        (stats) => stats.lastWriteAgeSeconds,
+      ],
+    ];
+    for (const [name, help, value] of gauges) {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(value(read()));
+        },
+      });
+    }
   }
 
   /** Admission gauges and refusals, read when `/metrics` is scraped. */

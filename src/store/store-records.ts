@@ -108,6 +108,13 @@ export interface GovernanceStore {
   /** Marks a key revoked; false when there is no such (unrevoked) key. */
   revokeKey(id: string, now: number): Promise<boolean>;
   insertUsage(rows: readonly UsageRow[]): Promise<void>;
+  /**
+   * Whether an error of `insertUsage` means the store refused what the rows hold (a value it cannot
+   * store), rather than that it cannot write at all (unreachable, read-only, full).
+   */
+  refusesRow(error: unknown): boolean;
+  /** Which of these rows the store already holds, by `usageIdentity` (for replaying a journal). */
+  findRecordedUsage(rows: readonly UsageRow[]): Promise<Set<string>>;
   aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
   /** A key's recorded spend since `since` (epoch ms), in USD. */
   spendSince(keyId: string, since: number): Promise<number>;

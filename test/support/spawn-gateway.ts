@@ -35,7 +35,12 @@ export async function spawnGateway(options: { env?: Record<string, string>; yaml
   // The port comes from the listening line (logged at info).
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`no listening line; got: ${output}`)), 15_000);
+    // Slow on a loaded machine: a start may take many seconds. A gateway that never listens is killed,
+    // or it would keep the test process alive.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no listening line; got: ${output}`));
+    }, 30_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /listening on http:\/\/[\d.]+:(\d+)/.exec(output);

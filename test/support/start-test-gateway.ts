@@ -25,9 +25,13 @@ export async function startTestGateway(
     configFile = join(mkdtempSync(join(tmpdir(), 'llm-proxy-test-')), 'config.yaml');
     writeFileSync(configFile, options.yaml);
   }
-  // An in-memory store unless a test asks for another: tests never leave files behind.
+  // An in-memory store unless a test asks for another: tests never leave files behind (a Postgres
+  // store's usage journal goes to a temporary directory, not ./data).
+  const journal = /^postgres/.test(options.env?.['DATABASE_URL'] ?? '')
+    ? { LLM_PROXY_USAGE_JOURNAL: join(mkdtempSync(join(tmpdir(), 'llm-proxy-journal-')), 'usage') }
+    : {};
   const config = loadConfig({
-    env: { DATABASE_URL: 'sqlite::memory:', ...options.env },
+    env: { DATABASE_URL: 'sqlite::memory:', ...journal, ...options.env },
     configFile,
     host: '127.0.0.1',
     port: 0,

@@ -7,6 +7,11 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/** A readiness failure whose message is safe to show (it names no host, no credential). */
+export class NotReadyError extends Error {
+  override name = 'NotReadyError';
+}
+
 /** A dependency slower than this to answer counts as down. */
 const checkTimeoutMs = 1_000;
 
@@ -17,8 +22,8 @@ const HealthSchema = Type.Object({
 
 /**
  * `GET /health/live`: the process is up and serving. `GET /health/ready`: every configured dependency
- * (the store, Redis) answers within a second — 200, or 503 naming what failed, so a load balancer stops
- * sending traffic here. While the gateway drains at shutdown, Fastify answers 503 on its own.
+ * (the store, Redis) answers within a second and the usage writer keeps up — 200, or 503 naming what
+ * failed, so a load balancer stops sending traffic here. While the gateway drains at shutdown, Fastify answers 503 on its own.
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: readonly ReadinessCheck[]): void {
   app.get(
@@ -56,6 +61,7 @@ async function run(check: () => Promise<void>): Promise<string> {
   try {
     return await Promise.race([check().then(() => 'ok'), timeout]);
   } catch (error) {
+    if (error instanceof NotReadyError) return error.message;
     // Only the kind of failure: the endpoint is often public, and driver messages can name hosts.
     const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
     return `unreachable${code === undefined ? '' : ` (${code})`}`;

@@ -19,6 +19,7 @@ import type {
   UsageRow,
 } from '../store-records.ts';
 import { usageConditions } from '../usage-conditions.ts';
+import { identityBounds, toUsageIdentity } from '../usage-identity.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 
 const groupExpressions: Record<UsageGrouping, string> = {
@@ -156,6 +157,27 @@ export class PostgresStore implements GovernanceStore {
       `INSERT INTO usage_records (${usageColumns.join(', ')}) VALUES ${tuples.join(', ')}`,
       values,
     );
+  }
+
+  /**
+   * SQLSTATE classes 22 (data exception: NUL in text, a number out of range…), 23 (integrity) and 54
+   * (program limit exceeded) come from the values; anything else is the server or the connection.
+   * @see https://www.postgresql.org/docs/current/errcodes-appendix.html
+   */
+  refusesRow(error: unknown): boolean {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    return typeof code === 'string' && /^(22|23|54)/.test(code);
+  }
+
+  async findRecordedUsage(rows: readonly UsageRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const { from, to, ids } = identityBounds(rows);
+    const { rows: found } = await this.#pool.query(
+      `SELECT request_id, started_at, finished_at FROM usage_records
+       WHERE started_at BETWEEN $1 AND $2 AND request_id = ANY($3::text[])`,
+      [from, to, ids],
+    );
+    return new Set(found.map(toUsageIdentity));
   }
 
   async aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]> {

@@ -21,6 +21,7 @@ import type {
   UsageRow,
 } from '../store-records.ts';
 import { usageConditions } from '../usage-conditions.ts';
+import { identityBounds, toUsageIdentity } from '../usage-identity.ts';
 import { sqliteMigrations } from './sqlite-migrations.ts';
 
 const groupExpressions: Record<UsageGrouping, string> = {
@@ -30,6 +31,9 @@ const groupExpressions: Record<UsageGrouping, string> = {
 };
 
 type Row = Record<string, unknown>;
+
+/** SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH. */
+const sqliteRowErrors = new Set([18, 19, 20]);
 
 /**
  * Usage rows bound per INSERT statement: one statement of many rows crosses from JavaScript into
@@ -162,6 +166,29 @@ export class SqliteStore implements GovernanceStore {
         this.#usageInsert(count).run(...(values as SQLInputValue[]));
       }
     });
+  }
+
+  /**
+   * SQLITE_TOOBIG, SQLITE_CONSTRAINT and SQLITE_MISMATCH come from the values; anything else (full,
+   * read-only, busy, I/O) is the file. `errcode` may be an extended code: its low byte is the primary one.
+   * @see https://www.sqlite.org/rescode.html
+   */
+  refusesRow(error: unknown): boolean {
+    const code = error instanceof Error && 'errcode' in error ? error.errcode : undefined;
+    return typeof code === 'number' && sqliteRowErrors.has(code & 0xff);
+  }
+
+  async findRecordedUsage(rows: readonly UsageRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const { from, to, ids } = identityBounds(rows);
+    const found = this.#all(
+      `SELECT request_id, started_at, finished_at FROM usage_records
+       WHERE started_at BETWEEN ? AND ? AND request_id IN (${ids.map(() => '?').join(', ')})`,
+      from,
+      to,
+      ...ids,
+    );
+    return new Set(found.map(toUsageIdentity));
   }
 
   /**
