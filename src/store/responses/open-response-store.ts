@@ -6,12 +6,14 @@ const purgeIntervalMs = 60 * 60 * 1000;
 /**
  * The response store for `databaseUrl` (the gateway's own database), opened on first use: a gateway
  * whose callers never store a response never opens it. Sweeps expired responses at most hourly,
- * after a save.
+ * after a save. A read that misses waits for this process's saves still in flight and looks again: a
+ * client continues a conversation the moment it has the answer, which may be before its row is written.
  */
 export class LazyResponseStore implements ResponseStore {
   readonly #databaseUrl: string;
   #store: Promise<ResponseStore> | undefined;
   #lastPurge = 0;
+  readonly #saving = new Set<Promise<void>>();
 
   constructor(databaseUrl: string) {
     this.#databaseUrl = databaseUrl;
@@ -29,7 +31,17 @@ export class LazyResponseStore implements ResponseStore {
     return this.#store;
   }
 
-  async save(response: StoredResponse): Promise<void> {
+  save(response: StoredResponse): Promise<void> {
+    const saving = this.#save(response);
+    this.#saving.add(saving);
+    const settle = (): void => {
+      this.#saving.delete(saving);
+    };
+    saving.then(settle, settle);
+    return saving;
+  }
+
+  async #save(response: StoredResponse): Promise<void> {
     const store = await this.#open();
     await store.save(response);
     const now = Date.now();
@@ -40,11 +52,22 @@ export class LazyResponseStore implements ResponseStore {
   }
 
   async get(owner: string, id: string): Promise<{ response: string; inputItems: string } | undefined> {
+    const found = await (await this.#open()).get(owner, id);
+    if (found !== undefined || !(await this.#settled())) return found;
     return (await this.#open()).get(owner, id);
   }
 
   async items(owner: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const found = await (await this.#open()).items(owner, ids);
+    if (found.size === ids.length || !(await this.#settled())) return found;
     return (await this.#open()).items(owner, ids);
+  }
+
+  /** Waits for the saves in flight; false when there were none (a second look would find nothing new). */
+  async #settled(): Promise<boolean> {
+    if (this.#saving.size === 0) return false;
+    await Promise.allSettled([...this.#saving]);
+    return true;
   }
 
   async delete(owner: string, id: string): Promise<boolean> {

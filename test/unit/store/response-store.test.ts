@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { LazyResponseStore } from '../../../src/store/responses/open-response-store.ts';
 import { PostgresResponseStore } from '../../../src/store/responses/postgres-response-store.ts';
 import type { ResponseStore, StoredResponse } from '../../../src/store/responses/response-store.ts';
 import { SqliteResponseStore } from '../../../src/store/responses/sqlite-response-store.ts';
@@ -67,4 +68,22 @@ behavesAsAResponseStore('Postgres', async () => {
       await schema.drop();
     },
   };
+});
+
+describe('a conversation continued the moment its answer arrived', () => {
+  it('finds a response whose save is still in flight (Postgres: the write takes a few round trips)', async () => {
+    const schema = await createPostgresSchema();
+    const store = new LazyResponseStore(schema.url);
+    try {
+      // Warm: tables made and several idle connections, so the read does not queue behind the write.
+      await Promise.all([1, 2, 3, 4].map(() => store.get('key:one', 'resp_warm')));
+      const saving = store.save(stored('resp_fast', 'key:one'));
+      assert.notEqual(await store.get('key:one', 'resp_fast'), undefined);
+      assert.equal((await store.items('key:one', ['msg_resp_fast'])).size, 1);
+      await saving;
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
 });
