@@ -20,6 +20,8 @@ const ProviderEntry = Type.Object(
     /** AWS Bedrock: the region (default `AWS_REGION`). */
     region: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' })),
     default_max_tokens: Type.Optional(PositiveInteger),
+    /** OpenAI: `responses` calls the model on `/v1/responses` (Responses-only models such as `-pro`, `codex`). */
+    api: Type.Optional(Type.Union([Type.Literal('chat'), Type.Literal('responses')])),
   },
   strict,
 );
@@ -41,6 +43,8 @@ const TargetEntry = Type.Object(
     stream_idle_timeout_ms: Type.Optional(PositiveInteger),
     /** Extra fields merged into the upstream request body (in the provider's own format). */
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    /** OpenAI targets: `responses` calls this model on `/v1/responses` (models offered only there). */
+    api: Type.Optional(Type.Union([Type.Literal('chat'), Type.Literal('responses')])),
   },
   strict,
 );
@@ -152,6 +156,8 @@ export const ConfigFileSchema = Type.Object(
           key_cache_ttl_ms: Type.Optional(PositiveInteger),
           /** Output tokens reserved (for TPM and budgets) when a request states no maximum. */
           default_output_tokens: Type.Optional(PositiveInteger),
+          /** Days a stored Responses API answer (`store` absent or true) is kept (default 30). */
+          responses_retention_days: Type.Optional(PositiveInteger),
         },
         strict,
       ),

@@ -55,6 +55,8 @@ export interface ModelTarget {
   maxOutputTokens: number | undefined;
   timeouts: Partial<UpstreamTimeouts> | undefined;
   params: Readonly<Record<string, unknown>> | undefined;
+  /** The API translated calls use on an OpenAI provider (`responses` for models offered only there). */
+  api?: 'chat' | 'responses' | undefined;
 }
 
 /** A public model name: targets, how to choose among them, and what to fall back to. */
@@ -120,4 +122,6 @@ export interface GovernanceConfig {
   usageJournal: string | undefined;
   keyCacheTtlMs: number;
   defaultOutputTokens: number;
+  /** Days a stored Responses API answer is kept. */
+  responsesRetentionDays: number;
 }

@@ -217,6 +217,7 @@ function buildProviders(
       region: entry.region ?? inherited?.region ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
       env: inherited?.env ?? readEnv(definition.readsEnv, env),
       defaultMaxTokens: entry.default_max_tokens ?? defaultMaxTokens,
+      api: entry.api ?? inherited?.api,
     });
   }
   return [...byName.values()];
@@ -269,6 +270,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     ),
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
+    responsesRetentionDays: governance.responses_retention_days ?? 30,
   };
 }
 
@@ -408,6 +410,7 @@ function buildGroups(file: ConfigFile, providers: ProviderSettings[], routing: R
         maxOutputTokens: target.max_output_tokens ?? groupCap,
         timeouts: Object.keys(timeouts).length === 0 ? undefined : timeouts,
         params: target.params,
+        ...(target.api === undefined ? {} : { api: target.api }),
       };
     };
     if (typeof entry === 'string') {

@@ -38,6 +38,11 @@ export interface ChatCall {
   toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): PassthroughBody;
   /** Tells preamble and error events of the caller's own format apart, for passthrough streams. */
   passthroughGate?: FirstContentGate<EventSourceMessage>;
+  /**
+   * The forward operation of the passthrough path. `chat` (the default) passes through to providers whose
+   * wire format is the surface's; another (`responses`) to every provider that offers that operation.
+   */
+  passthroughOperation?: ForwardOperation;
 }
 
 /** A passthrough body, and the same as JSON text when the caller's bytes could be kept (`rewriteBodyModel`). */
@@ -207,8 +212,14 @@ export class Gateway {
     const { target, resolved, release } = attempt;
     const { provider } = resolved;
     const warnings: Warning[] = [];
+    const operation = call.passthroughOperation ?? 'chat';
     const passthrough =
-      call.toPassthrough !== undefined && provider.wireFormat === call.surface && provider.forward !== undefined;
+      call.toPassthrough !== undefined &&
+      provider.forward !== undefined &&
+      // A target on the Responses API is never sent a Chat Completions body, even by a same-format caller.
+      (operation === 'chat'
+        ? provider.wireFormat === call.surface && target.api !== 'responses'
+        : provider.supportsOperation(operation));
     call.record.passthrough = passthrough;
     if (!call.stream) {
       const context = this.#context(call, warnings, target, attempt.traceparent);
@@ -216,7 +227,7 @@ export class Gateway {
         let outcome: ChatOutcome;
         if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
           const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
-          const response = await provider.forward({ operation: 'chat', ...forwarded, stream: false }, context);
+          const response = await provider.forward({ operation, ...forwarded, stream: false }, context);
           outcome = { kind: 'forwarded', response: buffered(response, provider.name) };
         } else {
           const request = capOutputTokens(call.toCanonical(resolved, warnings), resolved, warnings);
@@ -249,7 +260,7 @@ export class Gateway {
       let outcome: ChatOutcome;
       if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
         const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
-        const response = await provider.forward({ operation: 'chat', ...forwarded, stream: true }, context);
+        const response = await provider.forward({ operation, ...forwarded, stream: true }, context);
         if (response.kind !== 'stream') {
           throw new GatewayError('upstream_error', `Provider '${provider.name}' answered a stream with a whole body.`);
         }
@@ -274,7 +285,7 @@ export class Gateway {
   #context(
     call: { record: RequestRecord; signal: AbortSignal; forwardedHeaders: Readonly<Record<string, string>> },
     warnings: Warning[],
-    target: { timeouts: ModelGroup['targets'][number]['timeouts']; params: ModelGroup['targets'][number]['params'] },
+    target: Pick<ModelGroup['targets'][number], 'timeouts' | 'params' | 'api'>,
     traceparent: string | undefined,
   ): CallContext {
     return {
@@ -285,6 +296,7 @@ export class Gateway {
       forwardedHeaders: call.forwardedHeaders,
       timeouts: target.timeouts,
       extraBody: target.params,
+      api: target.api,
     };
   }
 }

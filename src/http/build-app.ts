@@ -6,6 +6,8 @@ import type { Governance } from '../governance/governance.ts';
 import type { KeyAdmin } from '../governance/key-admin.ts';
 import { configuredSecrets } from '../logging/configured-secrets.ts';
 import type { GatewayObservability } from '../observability/gateway-observability.ts';
+import { LazyResponseStore } from '../store/responses/open-response-store.ts';
+import type { ResponseStore } from '../store/responses/response-store.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
@@ -28,6 +30,7 @@ import { registerOpenApi } from './openapi.ts';
 import { registerJsonBodyParser } from './parse-json-body.ts';
 import { generateRequestId, registerRequestContext } from './request-context.ts';
 import { registerRequestLog } from './request-log.ts';
+import { registerResponsesRoutes } from './responses/responses-route.ts';
 import { registerRootRoute } from './root-route.ts';
 import { registerEventStreams } from './sse/send-event-stream.ts';
 
@@ -43,6 +46,8 @@ export interface BuildAppOptions {
   /** Present when a store is open (the admin API needs one). */
   keyAdmin: KeyAdmin | undefined;
   store: GovernanceStore | undefined;
+  /** Where Responses API answers are kept; by default the gateway's database, opened on first use. */
+  responseStore?: ResponseStore;
   logger: FastifyBaseLogger;
   version: string;
 }
@@ -105,6 +110,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);
+  const responseStore = options.responseStore ?? new LazyResponseStore(config.governance.databaseUrl);
+  app.addHook('onClose', () => responseStore.close());
+  registerResponsesRoutes(app, gateway, governance, {
+    store: responseStore,
+    retentionDays: config.governance.responsesRetentionDays,
+  });
   registerModelsRoutes(app, gateway);
   registerEmbeddingsRoute(app, gateway, governance);
   registerMessagesRoute(app, gateway, governance);

@@ -27,9 +27,12 @@ export interface CallContext {
   extraBody?: Readonly<Record<string, unknown>> | undefined;
   /** W3C trace context of the attempt, sent upstream as `traceparent` when tracing is on. */
   traceparent?: string | undefined;
+  /** The target's choice of API for translated calls, where a provider offers two (OpenAI: `responses`). */
+  api?: 'chat' | 'responses' | undefined;
 }
 
-export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens';
+/** `responses`: an OpenAI Responses API call (`/v1/responses`), forwarded by providers that offer it. */
+export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens' | 'responses';
 
 /** A same-format call: the caller's body, with only `model` rewritten, sent to the native endpoint. */
 export interface ForwardRequest {

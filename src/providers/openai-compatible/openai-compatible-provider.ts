@@ -17,14 +17,16 @@ import {
   type OpenAICompatibleOperation,
   type OpenAICompatibleQuirks,
 } from './openai-compatible-quirks.ts';
+import { ResponsesApiClient } from './responses-api-client.ts';
 
 const defaultPaths: Record<OpenAICompatibleOperation, string> = {
   chat: '/chat/completions',
   embeddings: '/embeddings',
+  responses: '/responses',
 };
 
 function isCompatibleOperation(operation: ForwardOperation): operation is OpenAICompatibleOperation {
-  return operation === 'chat' || operation === 'embeddings';
+  return operation === 'chat' || operation === 'embeddings' || operation === 'responses';
 }
 
 /**
@@ -34,9 +36,13 @@ function isCompatibleOperation(operation: ForwardOperation): operation is OpenAI
 export class OpenAICompatibleProvider implements Provider {
   readonly name: string;
   readonly type: string;
-  readonly wireFormat = 'openai-chat' as const;
+  /** `openai-responses` for an `api: responses` instance: Chat Completions callers are then translated too. */
+  readonly wireFormat: 'openai-chat' | 'openai-responses';
   readonly #quirks: OpenAICompatibleQuirks;
   readonly #endpoint: UpstreamEndpoint;
+  /** `api: responses`: translated calls go to `/v1/responses` (models offered only there). */
+  readonly #responses: boolean;
+  readonly #responsesClient: ResponsesApiClient;
 
   constructor(settings: ProviderSettings, dependencies: ProviderDependencies, quirks: OpenAICompatibleQuirks) {
     this.name = settings.name;
@@ -52,10 +58,23 @@ export class OpenAICompatibleProvider implements Provider {
       headers: { ...authorization, ...settings.headers },
       extractError: extractOpenAIError,
     });
+    this.#responses = settings.api === 'responses' && this.supportsOperation('responses');
+    this.wireFormat = this.#responses ? 'openai-responses' : 'openai-chat';
+    this.#responsesClient = new ResponsesApiClient({
+      provider: this.name,
+      endpoint: this.#endpoint,
+      path: (model) => this.#path('responses', model),
+    });
   }
 
   supportsOperation(operation: ForwardOperation): boolean {
     return isCompatibleOperation(operation) && (this.#quirks.operations ?? ['chat', 'embeddings']).includes(operation);
+  }
+
+  /** Whether a translated call goes to `/v1/responses`: the target's `api`, else the instance's. */
+  #onResponses(context: CallContext): boolean {
+    if (context.api === undefined) return this.#responses;
+    return context.api === 'responses' && this.supportsOperation('responses');
   }
 
   #path(operation: OpenAICompatibleOperation, model: string): string {
@@ -63,6 +82,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    if (this.#onResponses(context)) return this.#responsesClient.chat(request, context);
     const body = convertToOpenAIChatRequest(request, {
       quirks: this.#quirks,
       stream: false,
@@ -78,6 +98,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
+    if (this.#onResponses(context)) return this.#responsesClient.streamChat(request, context);
     const body = convertToOpenAIChatRequest(request, {
       quirks: this.#quirks,
       stream: true,
@@ -102,7 +123,11 @@ export class OpenAICompatibleProvider implements Provider {
     }
     const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
     const path = this.#path(operation, model);
-    const sent = applyQuirks(request.body, this.#quirks, context.warnings, { forwarding: true });
+    // A Responses body has none of the Chat fields the quirks adapt: it goes as the caller sent it.
+    const sent =
+      operation === 'responses'
+        ? request.body
+        : applyQuirks(request.body, this.#quirks, context.warnings, { forwarding: true });
     // The caller's own text when the quirks changed nothing; it is exactly `request.body` as JSON.
     const body = sent === request.body && request.text !== undefined ? request.text : JSON.stringify(sent);
     if (request.stream) {
