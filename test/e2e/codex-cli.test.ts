@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { codexVersion, installCodexCli, runCodexExec } from '../support/codex-cli.ts';
+import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.ts';
+import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
+import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { testKeys } from '../support/test-keys.ts';
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * The real Codex CLI (`codex exec`, installed from npm on first use into a cache directory) against the gateway
+ * on an OpenAI-format and an Anthropic-format model: the mock model asks for a shell command through Codex's
+ * `exec_command` function, Codex runs it and sends the output back, and the mock answers with the final text.
+ * Skipped, with the reason, when the CLI cannot be installed.
+ */
+const codex = await installCodexCli();
+if (codex.skip !== false) console.log(`# skipping the Codex CLI tests: ${codex.skip}`);
+
+const command = 'printf "codex-%s" ok > proof.txt && cat proof.txt';
+const finalAnswer = 'The command printed codex-ok.';
+const callerKey = 'sk-codex-caller-not-forwarded';
+
+describe(`Codex CLI ${codexVersion} → gateway`, { skip: codex.skip }, () => {
+  const openaiUpstream = new MockOpenAIUpstream(testKeys.openai);
+  const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
+  let gateway: TestGateway;
+  let workdir: string;
+
+  before(async () => {
+    await Promise.all([openaiUpstream.start(), anthropicUpstream.start()]);
+    gateway = await startTestGateway({
+      yaml: 'routing:\n  retries: 0\n',
+      env: {
+        OPENAI_API_KEY: testKeys.openai,
+        OPENAI_BASE_URL: openaiUpstream.baseUrl,
+        ANTHROPIC_API_KEY: testKeys.anthropic,
+        ANTHROPIC_BASE_URL: anthropicUpstream.baseUrl,
+      },
+    });
+  });
+  after(async () => {
+    await gateway.close();
+    await Promise.all([openaiUpstream.close(), anthropicUpstream.close()]);
+  });
+  beforeEach(() => {
+    openaiUpstream.reset();
+    anthropicUpstream.reset();
+    anthropicUpstream.turns.length = 0;
+    workdir = mkdtempSync(join(tmpdir(), 'llm-proxy-codex-work-'));
+  });
+
+  async function codexExec(model: string): Promise<void> {
+    if (codex.skip !== false) return;
+    const result = await runCodexExec({
+      entryPoint: codex.entryPoint,
+      baseUrl: `${gateway.url}/v1`,
+      model,
+      prompt: 'Write codex-ok to proof.txt with the shell, then tell me what it printed.',
+      workdir,
+      apiKey: callerKey,
+    });
+    const transcript = `exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+    assert.equal(result.exitCode, 0, transcript);
+    assert.equal(readFileSync(join(workdir, 'proof.txt'), 'utf8'), 'codex-ok', 'Codex ran the command');
+    assert.match(result.stdout, /The command printed codex-ok\./, transcript);
+    rmSync(workdir, { recursive: true, force: true });
+  }
+
+  it('runs a shell command in a two-turn task on an OpenAI-format model (Responses passed through)', async () => {
+    openaiUpstream.enqueue(
+      {
+        sse: responsesStream('resp_turn1', 'gpt-5.5', [
+          {
+            type: 'function_call',
+            id: 'fc_turn1',
+            call_id: 'call_codex1',
+            name: 'exec_command',
+            arguments: JSON.stringify({ cmd: command }),
+            status: 'completed',
+          },
+        ]),
+      },
+      { sse: responsesStream('resp_turn2', 'gpt-5.5', [assistantMessage('msg_turn2', finalAnswer)]) },
+    );
+    await codexExec('gpt-5.5');
+
+    const sent = openaiUpstream.requests;
+    assert.deepEqual(
+      sent.map((request) => `${request.method} ${request.path}`),
+      ['POST /v1/responses', 'POST /v1/responses'],
+    );
+    for (const request of sent) {
+      assert.equal(request.headers.authorization, `Bearer ${testKeys.openai}`, 'the gateway key, not the caller key');
+      assert.equal((request.body as JsonObject)['model'], 'gpt-5.5');
+    }
+    const second = sent[1];
+    assert.ok(second);
+    const secondInput = (second.body as JsonObject)['input'] as JsonObject[];
+    const output = secondInput.find((item) => item['type'] === 'function_call_output');
+    assert.equal(output?.['call_id'], 'call_codex1');
+    assert.match(String(output?.['output']), /codex-ok/);
+  });
+
+  it('runs a shell command in a two-turn task on an Anthropic-format model (Responses translated)', async () => {
+    anthropicUpstream.queueTurn(
+      {
+        content: [
+          { type: 'text', text: 'Running it.' },
+          { type: 'tool_use', id: 'toolu_codex1', name: 'exec_command', input: { cmd: command } },
+        ],
+      },
+      { content: [{ type: 'text', text: finalAnswer }] },
+    );
+    await codexExec('claude-sonnet-4-6');
+
+    const sent = anthropicUpstream.requests.map((request) => request.body as JsonObject);
+    assert.equal(sent.length, 2, 'one Messages call per Codex turn');
+    const first = sent[0] as JsonObject;
+    assert.match(JSON.stringify(first['system']), /Codex/, "Codex's developer messages became the system prompt");
+    const toolNames = (first['tools'] as JsonObject[]).map((tool) => tool['name']);
+    assert.ok(toolNames.includes('exec_command'), `tools sent: ${toolNames.join(', ')}`);
+    const lastMessage = ((sent[1] as JsonObject)['messages'] as JsonObject[]).at(-1) as JsonObject;
+    const result = (lastMessage['content'] as JsonObject[]).find((block) => block['type'] === 'tool_result');
+    assert.equal(result?.['tool_use_id'], 'toolu_codex1');
+    assert.match(JSON.stringify(result?.['content']), /codex-ok/);
+  });
+});
+
+function assistantMessage(id: string, text: string): JsonObject {
+  return {
+    type: 'message',
+    id,
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+  };
+}
+
+/** A Responses event stream, as OpenAI sends it, whose output is `items` (text streamed in one delta). */
+function responsesStream(id: string, model: string, items: JsonObject[]): string[] {
+  let sequence = 0;
+  const event = (type: string, data: JsonObject): string =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`;
+  const response = { id, object: 'response', created_at: 1_790_000_000, model, output: [] as JsonObject[] };
+  const events = [
+    event('response.created', { response: { ...response, status: 'in_progress' } }),
+    event('response.in_progress', { response: { ...response, status: 'in_progress' } }),
+  ];
+  items.forEach((item, outputIndex) => {
+    if (item['type'] !== 'message') {
+      events.push(event('response.output_item.added', { output_index: outputIndex, item }));
+      events.push(event('response.output_item.done', { output_index: outputIndex, item }));
+      return;
+    }
+    const part = (item['content'] as JsonObject[])[0] as JsonObject;
+    const where = { item_id: item['id'], output_index: outputIndex, content_index: 0 };
+    events.push(
+      event('response.output_item.added', {
+        output_index: outputIndex,
+        item: { ...item, status: 'in_progress', content: [] },
+      }),
+      event('response.content_part.added', { ...where, part: { ...part, text: '' } }),
+      event('response.output_text.delta', { ...where, delta: part['text'], logprobs: [] }),
+      event('response.output_text.done', { ...where, text: part['text'], logprobs: [] }),
+      event('response.content_part.done', { ...where, part }),
+      event('response.output_item.done', { output_index: outputIndex, item }),
+    );
+  });
+  const usage = {
+    input_tokens: 1200,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 20,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 1220,
+  };
+  events.push(event('response.completed', { response: { ...response, status: 'completed', output: items, usage } }));
+  return events;
+}
