@@ -24,7 +24,7 @@ const command = 'printf "codex-%s" ok > proof.txt && cat proof.txt';
 const finalAnswer = 'The command printed codex-ok.';
 const callerKey = 'sk-codex-caller-not-forwarded';
 
-describe(`Codex CLI ${codexVersion} → gateway`, { skip: codex.skip }, () => {
+describe(`Codex CLI ${codexVersion} → gateway`, () => {
   const openaiUpstream = new MockOpenAIUpstream(testKeys.openai);
   const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
   let gateway: TestGateway;
@@ -70,7 +70,9 @@ describe(`Codex CLI ${codexVersion} → gateway`, { skip: codex.skip }, () => {
     rmSync(workdir, { recursive: true, force: true });
   }
 
-  it('runs a shell command in a two-turn task on an OpenAI-format model (Responses passed through)', async () => {
+  it('runs a shell command in a two-turn task on an OpenAI-format model (Responses passed through)', {
+    skip: codex.skip,
+  }, async () => {
     openaiUpstream.enqueue(
       {
         sse: responsesStream('resp_turn1', 'gpt-5.5', [
@@ -105,7 +107,9 @@ describe(`Codex CLI ${codexVersion} → gateway`, { skip: codex.skip }, () => {
     assert.match(String(output?.['output']), /codex-ok/);
   });
 
-  it('runs a shell command in a two-turn task on an Anthropic-format model (Responses translated)', async () => {
+  it('runs a shell command in a two-turn task on an Anthropic-format model (Responses translated)', {
+    skip: codex.skip,
+  }, async () => {
     anthropicUpstream.queueTurn(
       {
         content: [

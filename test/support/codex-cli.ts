@@ -53,8 +53,13 @@ async function installInto(directory: string): Promise<void> {
       ],
       { timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
     );
-    rmSync(directory, { recursive: true, force: true });
-    renameSync(scratch, directory);
+    // A directory without the entry point is a broken install; one with it was just put there by another run.
+    if (!existsSync(entryPoint)) rmSync(directory, { recursive: true, force: true });
+    try {
+      renameSync(scratch, directory);
+    } catch (error) {
+      if (!existsSync(entryPoint)) throw error;
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
