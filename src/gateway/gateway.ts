@@ -37,6 +37,11 @@ export interface ChatCall {
   toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): PassthroughBody;
   /** Tells preamble and error events of the caller's own format apart, for passthrough streams. */
   passthroughGate?: FirstContentGate<EventSourceMessage>;
+  /**
+   * The forward operation of the passthrough path. `chat` (the default) passes through to providers whose
+   * wire format is the surface's; another (`responses`) to every provider that offers that operation.
+   */
+  passthroughOperation?: ForwardOperation;
 }
 
 /** A passthrough body, and the same as JSON text when the caller's bytes could be kept (`rewriteBodyModel`). */
@@ -157,8 +162,11 @@ export class Gateway {
     const { target, resolved, release } = attempt;
     const { provider } = resolved;
     const warnings: Warning[] = [];
+    const operation = call.passthroughOperation ?? 'chat';
     const passthrough =
-      call.toPassthrough !== undefined && provider.wireFormat === call.surface && provider.forward !== undefined;
+      call.toPassthrough !== undefined &&
+      provider.forward !== undefined &&
+      (operation === 'chat' ? provider.wireFormat === call.surface : provider.supportsOperation(operation));
     call.record.passthrough = passthrough;
     if (!call.stream) {
       const context = this.#context(call, warnings, target, attempt.traceparent);
@@ -166,7 +174,7 @@ export class Gateway {
         let outcome: ChatOutcome;
         if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
           const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
-          const response = await provider.forward({ operation: 'chat', ...forwarded, stream: false }, context);
+          const response = await provider.forward({ operation, ...forwarded, stream: false }, context);
           if (response.kind !== 'buffered') throw new Error('a non-streaming forward answered with a stream');
           outcome = { kind: 'forwarded', response };
         } else {
@@ -200,7 +208,7 @@ export class Gateway {
       let outcome: ChatOutcome;
       if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
         const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
-        const response = await provider.forward({ operation: 'chat', ...forwarded, stream: true }, context);
+        const response = await provider.forward({ operation, ...forwarded, stream: true }, context);
         if (response.kind !== 'stream') throw new Error('a streaming forward answered with a buffered body');
         const gate = call.passthroughGate ?? { isPreamble: () => false, errorOf: () => undefined };
         outcome = {

@@ -25,6 +25,7 @@ import { registerOpenApi } from './openapi.ts';
 import { registerJsonBodyParser } from './parse-json-body.ts';
 import { generateRequestId, registerRequestContext } from './request-context.ts';
 import { registerRequestLog } from './request-log.ts';
+import { registerResponsesRoutes } from './responses/responses-route.ts';
 import { registerRootRoute } from './root-route.ts';
 import { registerEventStreams } from './sse/send-event-stream.ts';
 
@@ -95,6 +96,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerRequestLog(app, { logBodies: config.observability.logBodies });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);
+  registerResponsesRoutes(app, gateway, governance);
   registerModelsRoutes(app, gateway);
   registerEmbeddingsRoute(app, gateway, governance);
   registerMessagesRoute(app, gateway, governance);

@@ -29,7 +29,8 @@ export interface CallContext {
   traceparent?: string | undefined;
 }
 
-export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens';
+/** `responses`: an OpenAI Responses API call (`/v1/responses`), forwarded by providers that offer it. */
+export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens' | 'responses';
 
 /** A same-format call: the caller's body, with only `model` rewritten, sent to the native endpoint. */
 export interface ForwardRequest {

@@ -21,6 +21,7 @@ const expected = [
   'GET /v1/models/{model}',
   'POST /v1/messages',
   'POST /v1/messages/count_tokens',
+  'POST /v1/responses',
   'POST /admin/keys',
   'GET /admin/keys',
   'GET /admin/keys/{id}',

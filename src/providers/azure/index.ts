@@ -29,6 +29,8 @@ export const azureOpenAIProvider: ProviderDefinition = {
       ...(apiVersion === undefined
         ? {}
         : {
+            // The deployment form has no Responses path; Responses calls are translated to Chat there.
+            operations: ['chat', 'embeddings'] as const,
             pathFor: (operation, model) =>
               `/deployments/${encodeURIComponent(model)}/${operation === 'chat' ? 'chat/completions' : 'embeddings'}?api-version=${encodeURIComponent(apiVersion)}`,
           }),

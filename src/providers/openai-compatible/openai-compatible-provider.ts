@@ -20,10 +20,11 @@ import { extractOpenAIError } from './openai-error.ts';
 const defaultPaths: Record<OpenAICompatibleOperation, string> = {
   chat: '/chat/completions',
   embeddings: '/embeddings',
+  responses: '/responses',
 };
 
 function isCompatibleOperation(operation: ForwardOperation): operation is OpenAICompatibleOperation {
-  return operation === 'chat' || operation === 'embeddings';
+  return operation === 'chat' || operation === 'embeddings' || operation === 'responses';
 }
 
 /**
@@ -93,7 +94,11 @@ export class OpenAICompatibleProvider implements Provider {
     }
     const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
     const path = this.#path(operation, model);
-    const sent = applyQuirks(request.body, this.#quirks, context.warnings, { forwarding: true });
+    // A Responses body has none of the Chat fields the quirks adapt: it goes as the caller sent it.
+    const sent =
+      operation === 'responses'
+        ? request.body
+        : applyQuirks(request.body, this.#quirks, context.warnings, { forwarding: true });
     // The caller's own text when the quirks changed nothing; it is exactly `request.body` as JSON.
     const body = sent === request.body && request.text !== undefined ? request.text : JSON.stringify(sent);
     if (request.stream) {

@@ -1,6 +1,6 @@
 import type { Warning } from '../provider.ts';
 
-export type OpenAICompatibleOperation = 'chat' | 'embeddings';
+export type OpenAICompatibleOperation = 'chat' | 'embeddings' | 'responses';
 
 /** How one OpenAI-compatible API departs from OpenAI's own. Presets set these; the defaults are OpenAI's. */
 export interface OpenAICompatibleQuirks {
@@ -16,7 +16,7 @@ export interface OpenAICompatibleQuirks {
   authHeaders?(apiKey: string): Record<string, string>;
   /** The path below the base URL, query included (default `/chat/completions`, `/embeddings`). */
   pathFor?(operation: OpenAICompatibleOperation, model: string): string;
-  /** Operations the API offers (default both). */
+  /** Operations the API offers (default chat and embeddings; only OpenAI itself offers `responses`). */
   operations?: readonly OpenAICompatibleOperation[];
 }
 
@@ -27,6 +27,7 @@ export const openAIQuirks: OpenAICompatibleQuirks = {
   maxTokensField: 'max_completion_tokens',
   supportsStreamUsage: true,
   acceptsReasoningEffort: (model) => openAIReasoningModel.test(model),
+  operations: ['chat', 'embeddings', 'responses'],
 };
 
 /**

@@ -1,0 +1,143 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { GatewayError } from '../../errors/gateway-error.ts';
+import { UpstreamError } from '../../errors/upstream-error.ts';
+import { mapResponsesFinishReason, readResponsesUsage } from '../../formats/openai-responses/read-responses-usage.ts';
+import { responsesErrorCode } from '../../formats/openai-responses/responses-error.ts';
+import type { FirstContentGate } from '../../gateway/await-first-content.ts';
+import type { PassthroughBody } from '../../gateway/gateway.ts';
+import type { ResolvedModel } from '../../gateway/model-resolver.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
+import { sseData } from '../sse/send-event-stream.ts';
+
+/** The caller's Responses body for an upstream that speaks it: unchanged but for `model`. */
+export function buildResponsesPassthroughBody(
+  body: JsonObject & { model: string },
+  text: string | undefined,
+  resolved: ResolvedModel,
+): PassthroughBody {
+  return {
+    body: { ...body, model: resolved.upstreamModel },
+    text:
+      text === undefined
+        ? undefined
+        : rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel }),
+  };
+}
+
+/** Notes usage and the finish reason of a finished response object on the record. */
+export function recordResponseObject(response: unknown, record: RequestRecord): void {
+  if (!isObject(response)) return;
+  record.usage = readResponsesUsage(response['usage']) ?? record.usage;
+  record.finishReason = mapResponsesFinishReason(response);
+}
+
+/** Events that end a Responses stream. */
+const terminalEvents = new Set(['response.completed', 'response.incomplete', 'response.failed', 'error']);
+
+/**
+ * Relays an upstream Responses stream event by event, as it arrives, reading usage from its terminal
+ * event; `onFinal` receives the final response object (for storing). A stream that breaks off before
+ * a terminal event is ended with `response.failed`, numbered after the last event, never a silent close.
+ */
+export async function* relayResponsesStream(
+  events: AsyncIterable<EventSourceMessage>,
+  options: {
+    record: RequestRecord;
+    provider: string;
+    signal: AbortSignal;
+    onFinal: (response: JsonObject) => void;
+  },
+): AsyncGenerator<string> {
+  const { record } = options;
+  let sequence = -1;
+  let lastResponse: JsonObject | undefined;
+  try {
+    for await (const event of events) {
+      const type = event.event ?? '';
+      const text = `event: ${type}\n${sseData(event.data)}`;
+      if (terminalEvents.has(type) || type === 'response.created') {
+        const data = parseEvent(event.data);
+        if (typeof data?.['sequence_number'] === 'number') sequence = data['sequence_number'];
+        const response = data?.['response'];
+        if (isObject(response)) lastResponse = response;
+        if (terminalEvents.has(type)) {
+          if (type === 'error' || type === 'response.failed') record.errorCode = 'upstream_error';
+          if (isObject(response)) {
+            recordResponseObject(response, record);
+            if (type !== 'response.failed') options.onFinal(response);
+          }
+          yield text;
+          return;
+        }
+      } else {
+        sequence = readSequence(event.data, sequence);
+      }
+      yield text;
+    }
+    const error = new UpstreamError({
+      provider: options.provider,
+      upstreamStatus: undefined,
+      upstreamMessage: 'the stream ended before it finished',
+      failure: 'interrupted',
+    });
+    record.errorCode = error.code;
+    yield failedEvent(error, sequence + 1, lastResponse);
+  } catch (error) {
+    const failure = toStreamReadFailure(error, options.provider, options.signal);
+    record.errorCode = failure.code;
+    yield failedEvent(failure, sequence + 1, lastResponse);
+  }
+}
+
+/** `response.failed` after a broken upstream stream, on the response the upstream had announced. */
+function failedEvent(error: GatewayError, sequence: number, response: JsonObject | undefined): string {
+  const data = {
+    type: 'response.failed',
+    sequence_number: sequence,
+    response: {
+      ...(response ?? { id: 'resp_failed', object: 'response', output: [] }),
+      status: 'failed',
+      error: { code: responsesErrorCode(error), message: error.message },
+    },
+  };
+  return `event: response.failed\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** `"sequence_number":N` read without parsing the event (deltas are most of a stream). */
+function readSequence(data: string, previous: number): number {
+  const at = data.indexOf('"sequence_number":');
+  if (at === -1) return previous;
+  const value = Number.parseInt(data.slice(at + 18, at + 30), 10);
+  return Number.isFinite(value) ? value : previous;
+}
+
+/**
+ * Before its first content a Responses stream sends `response.created` and `response.in_progress`;
+ * an `error` or `response.failed` event there is a failure worth another attempt.
+ */
+export function responsesPassthroughGate(provider: string): FirstContentGate<EventSourceMessage> {
+  return {
+    isPreamble: (event) => event.event === 'response.created' || event.event === 'response.in_progress',
+    errorOf: (event): GatewayError | undefined => {
+      if (event.event !== 'error' && event.event !== 'response.failed') return undefined;
+      const data = parseEvent(event.data);
+      const nested = isObject(data?.['response']) ? data['response']['error'] : undefined;
+      const message =
+        (isObject(nested) && typeof nested['message'] === 'string' ? nested['message'] : undefined) ??
+        (typeof data?.['message'] === 'string' ? data['message'] : 'the upstream response failed');
+      return new UpstreamError({ provider, upstreamStatus: 500, upstreamMessage: message });
+    },
+  };
+}
+
+function parseEvent(data: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,142 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { encodeResponsesResponse } from '../../formats/openai-responses/encode-responses-response.ts';
+import { ResponsesStreamEncoder } from '../../formats/openai-responses/encode-responses-stream.ts';
+import { parseResponsesRequest } from '../../formats/openai-responses/parse-responses-request.ts';
+import type { ResponseEnvelope } from '../../formats/openai-responses/responses-envelope.ts';
+import { responsesId } from '../../formats/openai-responses/responses-ids.ts';
+import type { ResponsesToolNames } from '../../formats/openai-responses/responses-tool-names.ts';
+import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+import type { Governance } from '../../governance/governance.ts';
+import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
+import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
+import { OpenAIErrorSchema } from '../openai/openai-schemas.ts';
+import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { sendEventStream } from '../sse/send-event-stream.ts';
+import {
+  buildResponsesPassthroughBody,
+  recordResponseObject,
+  relayResponsesStream,
+  responsesPassthroughGate,
+} from './responses-passthrough.ts';
+import { ResponseObjectSchema, ResponsesBodySchema } from './responses-schemas.ts';
+
+/**
+ * `POST /v1/responses`: the OpenAI Responses API to any provider. Providers that offer it (OpenAI) get
+ * the caller's body with only `model` rewritten; every other provider goes through the canonical format.
+ * Codex's WebSocket probe (`GET`) and `/v1/responses/compact` get the plain not-found 404 (not 426), so
+ * Codex falls back to HTTP at once.
+ */
+export function registerResponsesRoutes(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
+  app.post<{ Body: JsonObject & { model: string } }>(
+    '/v1/responses',
+    {
+      config: { errorShape: 'openai', governed: true, admitted: true },
+      schema: {
+        summary: 'OpenAI Responses, streaming or not, to any configured provider.',
+        tags: ['openai'],
+        body: ResponsesBodySchema,
+        response: { 200: ResponseObjectSchema, '4xx': OpenAIErrorSchema, '5xx': OpenAIErrorSchema },
+      },
+    },
+    async function responses(request, reply) {
+      const body = request.body;
+      const { record } = request;
+      const stream = body['stream'] === true;
+      record.model = body.model;
+      record.stream = stream;
+      await admitRequest(governance, request, reply, {
+        model: body.model,
+        maxOutputTokens: outputLimitOf(body, ['max_output_tokens']),
+      });
+      const envelope: ResponseEnvelope = {
+        id: responsesId('resp'),
+        createdAt: Math.floor(Date.now() / 1000),
+        model: body.model,
+        body,
+        previousResponseId: typeof body['previous_response_id'] === 'string' ? body['previous_response_id'] : null,
+      };
+      let toolNames: ResponsesToolNames = new Map();
+      const outcome = await gateway.dispatchChat({
+        surface: 'openai-responses',
+        target: { model: body.model },
+        stream,
+        record,
+        signal: request.callerSignal,
+        forwardedHeaders: {},
+        toCanonical: (resolved, warnings) => {
+          const parsed = parseResponsesRequest(body, resolved.upstreamModel, warnings);
+          toolNames = parsed.toolNames;
+          return parsed.request;
+        },
+        toPassthrough: (resolved) => buildResponsesPassthroughBody(body, request.bodyText, resolved),
+        passthroughOperation: 'responses',
+        passthroughGate: responsesPassthroughGate(body.model),
+      });
+      setGatewayHeaders(reply, record);
+      return sendOutcome(reply, outcome, {
+        record,
+        envelope,
+        toolNames,
+        signal: request.callerSignal,
+        governance,
+      });
+    },
+  );
+}
+
+function sendOutcome(
+  reply: FastifyReply,
+  outcome: ChatOutcome,
+  options: {
+    record: RequestRecord;
+    envelope: ResponseEnvelope;
+    toolNames: ResponsesToolNames;
+    signal: AbortSignal;
+    governance: Governance;
+  },
+): FastifyReply {
+  const { record } = options;
+  switch (outcome.kind) {
+    case 'forwarded-stream': {
+      const events = relayResponsesStream(outcome.events, {
+        record,
+        provider: record.provider ?? 'upstream',
+        signal: options.signal,
+        onFinal: () => {},
+      });
+      return sendEventStream(reply, events, record);
+    }
+    case 'forwarded': {
+      const text = outcome.response.body.toString('utf8');
+      recordResponseObject(parseObject(text), record);
+      priceResponse(reply, record, options.governance);
+      return reply.type('application/json').send(outcome.response.body);
+    }
+    case 'response': {
+      record.usage = outcome.response.usage;
+      record.finishReason = outcome.response.finishReason;
+      priceResponse(reply, record, options.governance);
+      const response = encodeResponsesResponse(outcome.response, options.envelope, options.toolNames);
+      return reply.type('application/json').send(JSON.stringify(response));
+    }
+    case 'stream': {
+      const encoder = new ResponsesStreamEncoder(options.envelope, options.toolNames);
+      return sendEventStream(
+        reply,
+        encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
+        record,
+      );
+    }
+  }
+}
+
+function parseObject(text: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
