@@ -53,12 +53,13 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     workdir = mkdtempSync(join(tmpdir(), 'llm-proxy-codex-work-'));
   });
 
-  async function codexExec(model: string): Promise<void> {
+  async function codexExec(model: string, config: string[] = []): Promise<void> {
     if (codex.skip !== false) return;
     const result = await runCodexExec({
       entryPoint: codex.entryPoint,
       baseUrl: `${gateway.url}/v1`,
       model,
+      config,
       prompt: 'Write codex-ok to proof.txt with the shell, then tell me what it printed.',
       workdir,
       apiKey: callerKey,
@@ -131,6 +132,34 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     const result = (lastMessage['content'] as JsonObject[]).find((block) => block['type'] === 'tool_result');
     assert.equal(result?.['tool_use_id'], 'toolu_codex1');
     assert.match(JSON.stringify(result?.['content']), /codex-ok/);
+  });
+
+  it('keeps an Anthropic thinking signature across the stateless tool loop (reasoning.encrypted_content)', {
+    skip: codex.skip,
+  }, async () => {
+    anthropicUpstream.queueTurn(
+      {
+        content: [
+          { type: 'thinking', thinking: 'The user wants a file written.', signature: 'sig-codex-thinking-1' },
+          { type: 'tool_use', id: 'toolu_codex2', name: 'exec_command', input: { cmd: command } },
+        ],
+      },
+      { content: [{ type: 'text', text: finalAnswer }] },
+    );
+    await codexExec('claude-sonnet-4-6', ['model_reasoning_effort="high"']);
+
+    const [first, second, ...more] = anthropicUpstream.requests.map((request) => request.body as JsonObject);
+    assert.ok(first && second && more.length === 0, 'two Messages calls');
+    assert.equal((first['thinking'] as JsonObject | undefined)?.['type'], 'enabled', 'reasoning.effort → thinking');
+    const assistant = (second['messages'] as JsonObject[]).find((message) => message['role'] === 'assistant');
+    assert.deepEqual(
+      (assistant?.['content'] as JsonObject[]).map((block) => [block['type'], block['signature'] ?? block['id']]),
+      [
+        ['thinking', 'sig-codex-thinking-1'],
+        ['tool_use', 'toolu_codex2'],
+      ],
+      'the thinking block came back from Codex with its signature, before the tool call',
+    );
   });
 });
 

@@ -114,7 +114,10 @@ describe('Vercel AI SDK openai(model) → gateway /v1/responses → Anthropic', 
       stopWhen: stepCountIs(3),
     });
     let text = '';
-    for await (const delta of result.textStream) text += delta;
+    for await (const part of result.fullStream) {
+      if (part.type === 'error') throw part.error;
+      if (part.type === 'text-delta') text += part.text;
+    }
     assert.equal(text, 'Let me check.Tool said: sunny in Paris');
     const steps = await result.steps;
     assert.deepEqual(

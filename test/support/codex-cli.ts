@@ -121,6 +121,8 @@ export async function runCodexExec(options: {
   prompt: string;
   workdir: string;
   apiKey: string;
+  /** More `--config key=value` overrides (TOML values). */
+  config?: string[];
 }): Promise<CodexRun> {
   const codexHome = mkdtempSync(join(tmpdir(), 'llm-proxy-codex-home-'));
   writeFileSync(join(codexHome, 'config.toml'), codexConfigToml(options));
@@ -137,6 +139,7 @@ export async function runCodexExec(options: {
     'model_providers.llm-proxy.request_max_retries=0',
     '--config',
     'model_providers.llm-proxy.stream_max_retries=0',
+    ...(options.config ?? []).flatMap((setting) => ['--config', setting]),
     '--cd',
     options.workdir,
     options.prompt,
