@@ -152,8 +152,9 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     assert.ok(first && second && more.length === 0, 'two Messages calls');
     assert.equal((first['thinking'] as JsonObject | undefined)?.['type'], 'enabled', 'reasoning.effort → thinking');
     const assistant = (second['messages'] as JsonObject[]).find((message) => message['role'] === 'assistant');
+    assert.ok(assistant);
     assert.deepEqual(
-      (assistant?.['content'] as JsonObject[]).map((block) => [block['type'], block['signature'] ?? block['id']]),
+      (assistant['content'] as JsonObject[]).map((block) => [block['type'], block['signature'] ?? block['id']]),
       [
         ['thinking', 'sig-codex-thinking-1'],
         ['tool_use', 'toolu_codex2'],
