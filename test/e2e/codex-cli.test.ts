@@ -164,6 +164,60 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
   });
 });
 
+describe(`Codex CLI ${codexVersion} → gateway, apply_patch`, () => {
+  const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
+  let gateway: TestGateway;
+
+  before(async () => {
+    await anthropicUpstream.start();
+    // `gpt-5.5` is in Codex's own catalogue, so Codex sends its full tool set for it, the `custom` (free-form)
+    // apply_patch tool among them; this alias serves that name from Claude.
+    gateway = await startTestGateway({
+      yaml: 'routing:\n  retries: 0\nmodels:\n  gpt-5.5:\n    provider: anthropic\n    model: claude-sonnet-4-6\n',
+      env: { ANTHROPIC_API_KEY: testKeys.anthropic, ANTHROPIC_BASE_URL: anthropicUpstream.baseUrl },
+    });
+  });
+  after(async () => {
+    await gateway.close();
+    await anthropicUpstream.close();
+  });
+
+  it('edits a file with the custom apply_patch tool on an Anthropic model', { skip: codex.skip }, async () => {
+    if (codex.skip !== false) return;
+    const workdir = mkdtempSync(join(tmpdir(), 'llm-proxy-codex-work-'));
+    const patch = '*** Begin Patch\n*** Add File: hello.txt\n+patched by claude\n*** End Patch\n';
+    anthropicUpstream.queueTurn(
+      { content: [{ type: 'tool_use', id: 'toolu_patch1', name: 'apply_patch', input: { input: patch } }] },
+      { content: [{ type: 'text', text: 'Patched.' }] },
+    );
+    const result = await runCodexExec({
+      entryPoint: codex.entryPoint,
+      baseUrl: `${gateway.url}/v1`,
+      model: 'gpt-5.5',
+      prompt: 'Create hello.txt.',
+      workdir,
+      apiKey: callerKey,
+    });
+    const transcript = `exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+    assert.equal(result.exitCode, 0, transcript);
+    assert.equal(readFileSync(join(workdir, 'hello.txt'), 'utf8'), 'patched by claude\n', transcript);
+    rmSync(workdir, { recursive: true, force: true });
+
+    const [first, second, ...more] = anthropicUpstream.requests.map((request) => request.body as JsonObject);
+    assert.ok(first && second && more.length === 0, 'two Messages calls');
+    const applyPatch = (first['tools'] as JsonObject[]).find((tool) => tool['name'] === 'apply_patch');
+    assert.deepEqual(
+      (applyPatch?.['input_schema'] as JsonObject | undefined)?.['required'],
+      ['input'],
+      'the free-form tool is one string argument',
+    );
+    const answer = (second['messages'] as JsonObject[]).at(-1) as JsonObject;
+    const toolResult = (answer['content'] as JsonObject[])[0];
+    assert.equal(toolResult?.['tool_use_id'], 'toolu_patch1');
+    assert.match(JSON.stringify(toolResult?.['content']), /Success/);
+  });
+});
+
 function assistantMessage(id: string, text: string): JsonObject {
   return {
     type: 'message',
