@@ -105,6 +105,20 @@ describe('Vercel AI SDK openai(model) → gateway /v1/responses → Anthropic', 
     assert.match(JSON.stringify(toolResult?.['content']), /sunny in Paris/);
   });
 
+  it('a tool call with store: false (every item sent in full, no item_reference)', async () => {
+    queueWeatherCall();
+    const result = await generateText({
+      model: openai(model),
+      prompt: 'Weather in Paris?',
+      tools: { weather },
+      stopWhen: stepCountIs(3),
+      providerOptions: { openai: { store: false } },
+    });
+    assert.equal(result.text, 'Tool said: sunny in Paris');
+    const answer = (sent()[1]?.['messages'] as JsonObject[] | undefined)?.at(-1);
+    assert.match(JSON.stringify(answer), /"tool_use_id":"toolu_weather1"/);
+  });
+
   it('a tool call, streamed', async () => {
     queueWeatherCall();
     const result = streamText({
