@@ -146,6 +146,8 @@ export const ConfigFileSchema = Type.Object(
           key_cache_ttl_ms: Type.Optional(PositiveInteger),
           /** Output tokens reserved (for TPM and budgets) when a request states no maximum. */
           default_output_tokens: Type.Optional(PositiveInteger),
+          /** Days a stored Responses API answer (`store` absent or true) is kept (default 30). */
+          responses_retention_days: Type.Optional(PositiveInteger),
         },
         strict,
       ),

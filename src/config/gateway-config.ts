@@ -111,4 +111,6 @@ export interface GovernanceConfig {
   usageFlushIntervalMs: number;
   keyCacheTtlMs: number;
   defaultOutputTokens: number;
+  /** Days a stored Responses API answer is kept. */
+  responsesRetentionDays: number;
 }

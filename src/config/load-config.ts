@@ -246,6 +246,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     usageFlushIntervalMs: governance.usage_flush_interval_ms ?? 1_000,
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
+    responsesRetentionDays: governance.responses_retention_days ?? 30,
   };
 }
 

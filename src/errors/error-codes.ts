@@ -18,6 +18,7 @@ export const errorCodes = {
   key_not_found: { status: 404, summary: 'No gateway key with this id.' },
   model_not_found: { status: 404, summary: 'The model is neither a configured alias nor `provider/model`.' },
   route_not_found: { status: 404, summary: 'No such route.' },
+  response_not_found: { status: 404, summary: 'No stored response with this id for this key (Responses API).' },
   rate_limited: { status: 429, summary: "The key's requests or tokens per minute are spent; Retry-After says when." },
   payload_too_large: { status: 413, summary: 'The request body exceeds the route limit.' },
   unsupported_media_type: { status: 415, summary: 'The request body is not JSON.' },

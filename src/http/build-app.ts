@@ -5,6 +5,8 @@ import type { Gateway } from '../gateway/gateway.ts';
 import type { Governance } from '../governance/governance.ts';
 import type { KeyAdmin } from '../governance/key-admin.ts';
 import type { GatewayObservability } from '../observability/gateway-observability.ts';
+import { LazyResponseStore } from '../store/responses/open-response-store.ts';
+import type { ResponseStore } from '../store/responses/response-store.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
@@ -41,6 +43,8 @@ export interface BuildAppOptions {
   /** Present when a store is open (the admin API needs one). */
   keyAdmin: KeyAdmin | undefined;
   store: GovernanceStore | undefined;
+  /** Where Responses API answers are kept; by default the gateway's database, opened on first use. */
+  responseStore?: ResponseStore;
   logger: FastifyBaseLogger;
   version: string;
 }
@@ -96,7 +100,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerRequestLog(app, { logBodies: config.observability.logBodies });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);
-  registerResponsesRoutes(app, gateway, governance);
+  const responseStore = options.responseStore ?? new LazyResponseStore(config.governance.databaseUrl);
+  app.addHook('onClose', () => responseStore.close());
+  registerResponsesRoutes(app, gateway, governance, {
+    store: responseStore,
+    retentionDays: config.governance.responsesRetentionDays,
+  });
   registerModelsRoutes(app, gateway);
   registerEmbeddingsRoute(app, gateway, governance);
   registerMessagesRoute(app, gateway, governance);

@@ -170,6 +170,103 @@ for (const target of targets) {
   });
 }
 
+for (const target of targets) {
+  describe(`stored responses → ${target.label}`, () => {
+    it('previous_response_id continues a stored conversation; retrieve, input_items and delete work', async () => {
+      target.queueText('Nice to meet you, Ada.');
+      const first = await client.responses.create({ model: target.model, input: 'My name is Ada.' });
+      target.queueText('Your name is Ada.');
+      const second = await client.responses.create({
+        model: target.model,
+        input: 'What is my name?',
+        previous_response_id: first.id,
+      });
+      assert.equal(second.output_text, 'Your name is Ada.');
+      assert.equal(second.previous_response_id, first.id);
+      const sent = JSON.stringify(target.sent());
+      assert.ok(sent.includes('My name is Ada.'), 'the stored input went upstream');
+      assert.ok(sent.includes('Nice to meet you, Ada.'), 'the stored output went upstream');
+      assert.ok(!sent.includes('previous_response_id'), 'no upstream knows the gateway’s ids');
+
+      const retrieved = await waitFor(() => client.responses.retrieve(second.id));
+      assert.equal(retrieved.id, second.id);
+      assert.equal(retrieved.output_text, 'Your name is Ada.');
+      const items = await client.responses.inputItems.list(second.id, { order: 'asc' });
+      const texts = items.data.map((item) => JSON.stringify(item));
+      assert.equal(texts.length, 3);
+      assert.ok(texts[0]?.includes('My name is Ada.'));
+      assert.ok(texts[2]?.includes('What is my name?'));
+
+      await client.responses.delete(second.id);
+      await assert.rejects(client.responses.retrieve(second.id), (error: unknown) => {
+        assert.ok(error instanceof OpenAI.APIError);
+        assert.equal(error.status, 404);
+        return true;
+      });
+    });
+
+    it('a streamed response is stored too, and store: false keeps nothing', async () => {
+      target.queueText('streamed and kept');
+      const stream = client.responses.stream({ model: target.model, input: 'keep this' });
+      const final = await stream.finalResponse();
+      const retrieved = await waitFor(() => client.responses.retrieve(final.id));
+      assert.equal(retrieved.output_text, 'streamed and kept');
+
+      target.queueText('not kept');
+      const unstored = await client.responses.create({ model: target.model, input: 'forget this', store: false });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await assert.rejects(client.responses.retrieve(unstored.id), { status: 404 });
+    });
+  });
+}
+
+describe('stored responses: references and errors', () => {
+  it('an item_reference to a stored output item is resolved (the AI SDK’s multi-turn pattern)', async () => {
+    anthropicUpstream.queueTurn({ content: [{ type: 'text', text: 'DONE' }] });
+    const first = await client.responses.create({ model: 'anthropic/claude-sonnet-4-6', input: 'Say DONE' });
+    const message = first.output[0];
+    assert.ok(message !== undefined && message.type === 'message');
+    await waitFor(() => client.responses.retrieve(first.id));
+    await client.responses.create({
+      model: 'anthropic/claude-sonnet-4-6',
+      input: [
+        { role: 'user', content: 'Say DONE' },
+        { type: 'item_reference', id: message.id },
+        { role: 'user', content: 'Again' },
+      ],
+    });
+    const messages = (anthropicUpstream.lastRequest.body as { messages: Array<{ role: string }> }).messages;
+    assert.deepEqual(
+      messages.map((entry) => entry.role),
+      ['user', 'assistant', 'user'],
+    );
+  });
+
+  it('an unknown previous_response_id is a 404 in OpenAI’s shape', async () => {
+    await assert.rejects(
+      client.responses.create({ model: 'anthropic/claude-sonnet-4-6', input: 'hi', previous_response_id: 'resp_nope' }),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.APIError);
+        assert.equal(error.status, 404);
+        assert.equal(error.code, 'response_not_found');
+        return true;
+      },
+    );
+  });
+});
+
+/** Stored responses are written after the answer; reads retry briefly until the write lands. */
+async function waitFor<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
 describe('the /v1/responses edges Codex touches', () => {
   it('a WebSocket upgrade GET gets a plain 404, not 426', async () => {
     const status = await new Promise<number | undefined>((resolve, reject) => {

@@ -49,17 +49,27 @@ export async function* relayResponsesStream(
     provider: string;
     signal: AbortSignal;
     onFinal: (response: JsonObject) => void;
+    /**
+     * The caller's `previous_response_id`, which the gateway expanded and did not send: put back into the
+     * response objects the events carry, as the caller expects to see it.
+     */
+    previousResponseId: string | null;
   },
 ): AsyncGenerator<string> {
+  const { previousResponseId } = options;
   const { record } = options;
   let sequence = -1;
   let lastResponse: JsonObject | undefined;
   try {
     for await (const event of events) {
       const type = event.event ?? '';
-      const text = `event: ${type}\n${sseData(event.data)}`;
-      if (terminalEvents.has(type) || type === 'response.created') {
+      let text = `event: ${type}\n${sseData(event.data)}`;
+      if (terminalEvents.has(type) || type === 'response.created' || type === 'response.in_progress') {
         const data = parseEvent(event.data);
+        if (previousResponseId !== null && isObject(data?.['response'])) {
+          data['response']['previous_response_id'] = previousResponseId;
+          text = `event: ${type}\n${sseData(JSON.stringify(data))}`;
+        }
         if (typeof data?.['sequence_number'] === 'number') sequence = data['sequence_number'];
         const response = data?.['response'];
         if (isObject(response)) lastResponse = response;

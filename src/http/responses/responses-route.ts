@@ -8,12 +8,15 @@ import type { ResponsesToolNames } from '../../formats/openai-responses/response
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Governance } from '../../governance/governance.ts';
+import type { ResponseStore } from '../../store/responses/response-store.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { OpenAIErrorSchema } from '../openai/openai-schemas.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
+import { continuesConversation, expandConversation, inputItems } from './expand-conversation.ts';
+import { responseOwner } from './response-owner.ts';
 import {
   buildResponsesPassthroughBody,
   recordResponseObject,
@@ -21,6 +24,8 @@ import {
   responsesPassthroughGate,
 } from './responses-passthrough.ts';
 import { ResponseObjectSchema, ResponsesBodySchema } from './responses-schemas.ts';
+import { saveResponse } from './save-response.ts';
+import { registerStoredResponsesRoutes } from './stored-responses-routes.ts';
 
 /**
  * `POST /v1/responses`: the OpenAI Responses API to any provider. Providers that offer it (OpenAI) get
@@ -28,7 +33,13 @@ import { ResponseObjectSchema, ResponsesBodySchema } from './responses-schemas.t
  * Codex's WebSocket probe (`GET`) and `/v1/responses/compact` get the plain not-found 404 (not 426), so
  * Codex falls back to HTTP at once.
  */
-export function registerResponsesRoutes(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
+export function registerResponsesRoutes(
+  app: FastifyInstance,
+  gateway: Gateway,
+  governance: Governance,
+  storage: { store: ResponseStore; retentionDays: number },
+): void {
+  registerStoredResponsesRoutes(app, storage.store);
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/responses',
     {
@@ -41,8 +52,12 @@ export function registerResponsesRoutes(app: FastifyInstance, gateway: Gateway, 
       },
     },
     async function responses(request, reply) {
-      const body = request.body;
       const { record } = request;
+      const owner = responseOwner(request.principal);
+      const conversation = continuesConversation(request.body)
+        ? await expandConversation(request.body, storage.store, owner)
+        : { body: request.body, input: undefined, changed: false };
+      const body = conversation.body;
       const stream = body['stream'] === true;
       record.model = body.model;
       record.stream = stream;
@@ -55,7 +70,8 @@ export function registerResponsesRoutes(app: FastifyInstance, gateway: Gateway, 
         createdAt: Math.floor(Date.now() / 1000),
         model: body.model,
         body,
-        previousResponseId: typeof body['previous_response_id'] === 'string' ? body['previous_response_id'] : null,
+        previousResponseId:
+          typeof request.body['previous_response_id'] === 'string' ? request.body['previous_response_id'] : null,
       };
       let toolNames: ResponsesToolNames = new Map();
       const outcome = await gateway.dispatchChat({
@@ -70,17 +86,31 @@ export function registerResponsesRoutes(app: FastifyInstance, gateway: Gateway, 
           toolNames = parsed.toolNames;
           return parsed.request;
         },
-        toPassthrough: (resolved) => buildResponsesPassthroughBody(body, request.bodyText, resolved),
+        toPassthrough: (resolved) =>
+          buildResponsesPassthroughBody(body, conversation.changed ? undefined : request.bodyText, resolved),
         passthroughOperation: 'responses',
         passthroughGate: responsesPassthroughGate(body.model),
       });
       setGatewayHeaders(reply, record);
+      const save =
+        body['store'] === false
+          ? undefined
+          : (response: JsonObject): void =>
+              saveResponse({
+                store: storage.store,
+                owner,
+                response,
+                input: conversation.input ?? inputItems(body['input']),
+                retentionDays: storage.retentionDays,
+                log: request.log,
+              });
       return sendOutcome(reply, outcome, {
         record,
         envelope,
         toolNames,
         signal: request.callerSignal,
         governance,
+        save,
       });
     },
   );
@@ -95,8 +125,11 @@ function sendOutcome(
     toolNames: ResponsesToolNames;
     signal: AbortSignal;
     governance: Governance;
+    /** Stores the finished response; undefined with `store: false`. */
+    save: ((response: JsonObject) => void) | undefined;
   },
 ): FastifyReply {
+  const { save } = options;
   const { record } = options;
   switch (outcome.kind) {
     case 'forwarded-stream': {
@@ -104,30 +137,37 @@ function sendOutcome(
         record,
         provider: record.provider ?? 'upstream',
         signal: options.signal,
-        onFinal: () => {},
+        onFinal: (response) => save?.(response),
+        previousResponseId: options.envelope.previousResponseId,
       });
       return sendEventStream(reply, events, record);
     }
     case 'forwarded': {
-      const text = outcome.response.body.toString('utf8');
-      recordResponseObject(parseObject(text), record);
+      const response = parseObject(outcome.response.body.toString('utf8'));
+      recordResponseObject(response, record);
       priceResponse(reply, record, options.governance);
-      return reply.type('application/json').send(outcome.response.body);
+      const previousId = options.envelope.previousResponseId;
+      // The gateway expanded the caller's previous_response_id; the answer names it as the caller sent it.
+      if (previousId !== null && response !== undefined) response['previous_response_id'] = previousId;
+      reply
+        .type('application/json')
+        .send(previousId !== null && response !== undefined ? JSON.stringify(response) : outcome.response.body);
+      if (response !== undefined) save?.(response);
+      return reply;
     }
     case 'response': {
       record.usage = outcome.response.usage;
       record.finishReason = outcome.response.finishReason;
       priceResponse(reply, record, options.governance);
       const response = encodeResponsesResponse(outcome.response, options.envelope, options.toolNames);
-      return reply.type('application/json').send(JSON.stringify(response));
+      reply.type('application/json').send(JSON.stringify(response));
+      save?.(response);
+      return reply;
     }
     case 'stream': {
       const encoder = new ResponsesStreamEncoder(options.envelope, options.toolNames);
-      return sendEventStream(
-        reply,
-        encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
-        record,
-      );
+      const events = encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record);
+      return sendEventStream(reply, save === undefined ? events : saveWhenDone(events, encoder, save), record);
     }
   }
 }
@@ -139,4 +179,14 @@ function parseObject(text: string): JsonObject | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Passes a translated stream on, then stores the response it ended with. */
+async function* saveWhenDone(
+  events: AsyncIterable<string>,
+  encoder: ResponsesStreamEncoder,
+  save: (response: JsonObject) => void,
+): AsyncGenerator<string> {
+  yield* events;
+  if (encoder.final !== undefined) save(encoder.final);
 }
