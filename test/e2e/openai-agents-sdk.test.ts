@@ -99,4 +99,20 @@ describe('OpenAI Agents SDK agent → gateway /v1/responses → Anthropic', () =
     assert.equal(text, 'Tool said: sunny in Paris', 'text arrived as deltas');
     assertToolLoop();
   });
+
+  it('continues a conversation with previousResponseId (the stored response)', async () => {
+    const first = await runner.run(agent, 'Weather in Paris?');
+    assert.ok(first.lastResponseId, 'the gateway gave a response id');
+    anthropicUpstream.reset();
+    const second = await runner.run(agent, 'And tomorrow?', { previousResponseId: first.lastResponseId });
+    assert.equal(second.finalOutput, 'You said: And tomorrow?');
+    const [body] = anthropicUpstream.requests.map((request) => request.body as JsonObject);
+    const messages = (body?.['messages'] as JsonObject[] | undefined) ?? [];
+    assert.deepEqual(
+      messages.map((message) => message['role']),
+      ['user', 'assistant', 'user', 'assistant', 'user'],
+      'the stored turn (question, tool call, tool result, answer) came before the new question',
+    );
+    assert.equal(textOf(messages.at(-1)?.['content']), 'And tomorrow?');
+  });
 });

@@ -117,6 +117,9 @@ describe('Vercel AI SDK openai(model) → gateway /v1/responses → Anthropic', 
     assert.equal(result.text, 'Tool said: sunny in Paris');
     const answer = (sent()[1]?.['messages'] as JsonObject[] | undefined)?.at(-1);
     assert.match(JSON.stringify(answer), /"tool_use_id":"toolu_weather1"/);
+    const kept = await fetch(`${gateway.url}/v1/responses/${result.response.id}`);
+    assert.equal(kept.status, 404, 'store: false keeps nothing');
+    await kept.body?.cancel();
   });
 
   it('a tool call, streamed', async () => {
@@ -146,6 +149,9 @@ describe('Vercel AI SDK openai(model) → gateway /v1/responses → Anthropic', 
     messages.push(...first.response.messages, { role: 'user', content: 'second question' });
     const second = await generateText({ model: openai(model), messages });
     assert.equal(second.text, 'You said: second question');
+    const kept = await fetch(`${gateway.url}/v1/responses/${first.response.id}`);
+    assert.equal(kept.status, 200, 'store absent: the response is kept');
+    assert.equal(((await kept.json()) as JsonObject)['id'], first.response.id);
     const history = sent()[1]?.['messages'] as JsonObject[];
     assert.deepEqual(
       history.map((message) => [message['role'], textOf(message['content'])]),
