@@ -134,6 +134,37 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     assert.match(JSON.stringify(result?.['content']), /codex-ok/);
   });
 
+  it('reports an upstream stream cut mid-answer as an error and exits, on both formats', {
+    skip: codex.skip,
+  }, async () => {
+    if (codex.skip !== false) return;
+    const cut = (sse: string[]) => ({ sse, reset: true });
+    openaiUpstream.enqueue(
+      cut(responsesStream('resp_cut', 'gpt-5.5', [assistantMessage('msg_cut', finalAnswer)]).slice(0, 4)),
+    );
+    anthropicUpstream.enqueue(
+      cut([
+        `event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { id: 'msg_cut', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 } } })}\n\n`,
+        `event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`,
+        `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'The comm' } })}\n\n`,
+      ]),
+    );
+    for (const model of ['gpt-5.5', 'claude-sonnet-4-6']) {
+      const result = await runCodexExec({
+        entryPoint: codex.entryPoint,
+        baseUrl: `${gateway.url}/v1`,
+        model,
+        prompt: 'Say something.',
+        workdir,
+        apiKey: callerKey,
+      });
+      const transcript = `${model}: exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+      assert.notEqual(result.exitCode, 0, transcript);
+      // The gateway's `response.failed` message, as Codex shows it: not a silent close, not a hang.
+      assert.match(result.stderr, /ERROR: .*upstream stream broke off before it finished/, transcript);
+    }
+  });
+
   it('keeps an Anthropic thinking signature across the stateless tool loop (reasoning.encrypted_content)', {
     skip: codex.skip,
   }, async () => {
