@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { codexVersion, installCodexCli, runCodexExec } from '../support/codex-cli.ts';
 import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.ts';
+import { MockGeminiUpstream } from '../support/mock-gemini-upstream.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { testKeys } from '../support/test-keys.ts';
@@ -23,15 +24,17 @@ if (codex.skip !== false) console.log(`# skipping the Codex CLI tests: ${codex.s
 const command = 'printf "codex-%s" ok > proof.txt && cat proof.txt';
 const finalAnswer = 'The command printed codex-ok.';
 const callerKey = 'sk-codex-caller-not-forwarded';
+const geminiKey = 'AIzaTestKey0123456789abcdefghijklmnopqrs';
 
 describe(`Codex CLI ${codexVersion} → gateway`, () => {
   const openaiUpstream = new MockOpenAIUpstream(testKeys.openai);
   const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
+  const geminiUpstream = new MockGeminiUpstream(geminiKey);
   let gateway: TestGateway;
   let workdir: string;
 
   before(async () => {
-    await Promise.all([openaiUpstream.start(), anthropicUpstream.start()]);
+    await Promise.all([openaiUpstream.start(), anthropicUpstream.start(), geminiUpstream.start()]);
     gateway = await startTestGateway({
       yaml: 'routing:\n  retries: 0\n',
       env: {
@@ -39,17 +42,21 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
         OPENAI_BASE_URL: openaiUpstream.baseUrl,
         ANTHROPIC_API_KEY: testKeys.anthropic,
         ANTHROPIC_BASE_URL: anthropicUpstream.baseUrl,
+        GEMINI_API_KEY: geminiKey,
+        GEMINI_BASE_URL: geminiUpstream.baseUrl,
       },
     });
   });
   after(async () => {
     await gateway.close();
-    await Promise.all([openaiUpstream.close(), anthropicUpstream.close()]);
+    await Promise.all([openaiUpstream.close(), anthropicUpstream.close(), geminiUpstream.close()]);
   });
   beforeEach(() => {
     openaiUpstream.reset();
     anthropicUpstream.reset();
     anthropicUpstream.turns.length = 0;
+    geminiUpstream.reset();
+    geminiUpstream.turns.length = 0;
     workdir = mkdtempSync(join(tmpdir(), 'llm-proxy-codex-work-'));
   });
 
@@ -132,6 +139,37 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     const result = (lastMessage['content'] as JsonObject[]).find((block) => block['type'] === 'tool_result');
     assert.equal(result?.['tool_use_id'], 'toolu_codex1');
     assert.match(JSON.stringify(result?.['content']), /codex-ok/);
+  });
+
+  it('runs a shell command on a Gemini 3 model, its thoughtSignature kept across the stateless loop', {
+    skip: codex.skip,
+  }, async () => {
+    if (codex.skip !== false) return;
+    geminiUpstream.queueTurn({
+      thought: 'Write the file.',
+      functionCalls: [{ name: 'exec_command', args: { cmd: command } }],
+    });
+    const result = await runCodexExec({
+      entryPoint: codex.entryPoint,
+      baseUrl: `${gateway.url}/v1`,
+      model: 'gemini/gemini-3-pro-preview',
+      prompt: 'Write codex-ok to proof.txt with the shell.',
+      workdir,
+      apiKey: callerKey,
+    });
+    const transcript = `exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+    assert.equal(result.exitCode, 0, transcript);
+    assert.equal(readFileSync(join(workdir, 'proof.txt'), 'utf8'), 'codex-ok');
+    // The mock answers "Tool said: <the function response>" and, like Gemini 3, refuses a history whose
+    // functionCall lost the thoughtSignature it was issued with.
+    assert.match(result.stdout, /Tool said: .*codex-ok/s, transcript);
+    assert.equal(geminiUpstream.requests.length, 2);
+    const [signature] = geminiUpstream.issuedSignatures;
+    assert.ok(signature !== undefined, 'the mock issued a signature with its function call');
+    assert.ok(
+      geminiUpstream.requests[1]?.rawBody.includes(signature),
+      'the first turn’s signature went back to Gemini',
+    );
   });
 
   it('reports an upstream stream cut mid-answer as an error and exits, on both formats', {
