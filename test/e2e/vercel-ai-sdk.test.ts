@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, type ModelMessage, stepCountIs, streamText, tool } from 'ai';
+import { generateText, type ModelMessage, Output, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
 import { MockAnthropicUpstream, textOf } from '../support/mock-anthropic-upstream.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
@@ -76,6 +76,19 @@ describe('Vercel AI SDK openai(model) → gateway /v1/responses → Anthropic', 
     assert.equal(await result.finishReason, 'stop');
     assert.equal((await result.usage).outputTokens, 7);
     assert.equal(sent()[0]?.['stream'], true);
+  });
+
+  it('structured output (Output.object → text.format json_schema)', async () => {
+    anthropicUpstream.queueTurn({ content: [{ type: 'text', text: '{"city":"Paris","temperature":21}' }] });
+    const result = await generateText({
+      model: openai(model),
+      prompt: 'Weather in Paris as JSON.',
+      output: Output.object({ schema: z.object({ city: z.string(), temperature: z.number() }) }),
+    });
+    assert.deepEqual(result.output, { city: 'Paris', temperature: 21 });
+    const format = (sent()[0]?.['output_config'] as JsonObject | undefined)?.['format'] as JsonObject | undefined;
+    assert.equal(format?.['type'], 'json_schema', "the schema reached Anthropic's structured output");
+    assert.deepEqual((format?.['schema'] as JsonObject | undefined)?.['required'], ['city', 'temperature']);
   });
 
   it('a tool call: the SDK runs the tool and the model answers from its output', async () => {
