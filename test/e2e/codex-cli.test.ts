@@ -85,6 +85,12 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
       {
         sse: responsesStream('resp_turn1', 'gpt-5.5', [
           {
+            type: 'reasoning',
+            id: 'rs_turn1',
+            summary: [{ type: 'summary_text', text: 'Run it.' }],
+            encrypted_content: 'enc-openai-reasoning-1',
+          },
+          {
             type: 'function_call',
             id: 'fc_turn1',
             call_id: 'call_codex1',
@@ -113,6 +119,8 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     const output = secondInput.find((item) => item['type'] === 'function_call_output');
     assert.equal(output?.['call_id'], 'call_codex1');
     assert.match(String(output?.['output']), /codex-ok/);
+    const reasoning = secondInput.find((item) => item['type'] === 'reasoning');
+    assert.equal(reasoning?.['encrypted_content'], 'enc-openai-reasoning-1', 'passed through both ways untouched');
   });
 
   it('runs a shell command in a two-turn task on an Anthropic-format model (Responses translated)', {
