@@ -20,6 +20,8 @@ const ProviderEntry = Type.Object(
     /** AWS Bedrock: the region (default `AWS_REGION`). */
     region: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' })),
     default_max_tokens: Type.Optional(PositiveInteger),
+    /** OpenAI: `responses` calls the model on `/v1/responses` (Responses-only models such as `-pro`, `codex`). */
+    api: Type.Optional(Type.Union([Type.Literal('chat'), Type.Literal('responses')])),
   },
   strict,
 );

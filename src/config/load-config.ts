@@ -211,6 +211,7 @@ function buildProviders(
       region: entry.region ?? inherited?.region ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
       env: inherited?.env ?? readEnv(definition.readsEnv, env),
       defaultMaxTokens: entry.default_max_tokens ?? defaultMaxTokens,
+      api: entry.api ?? inherited?.api,
     });
   }
   return [...byName.values()];

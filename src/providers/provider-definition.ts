@@ -24,6 +24,8 @@ export interface ProviderSettings {
   env?: Readonly<Record<string, string>>;
   /** Output-token limit sent when a caller gives none (required by Anthropic). */
   defaultMaxTokens: number;
+  /** OpenAI only: the API translated calls use, Chat Completions (default) or Responses. */
+  api?: 'chat' | 'responses' | undefined;
 }
 
 export interface ProviderDependencies {

@@ -16,6 +16,7 @@ import {
   type OpenAICompatibleQuirks,
 } from './openai-compatible-quirks.ts';
 import { extractOpenAIError } from './openai-error.ts';
+import { ResponsesApiClient } from './responses-api-client.ts';
 
 const defaultPaths: Record<OpenAICompatibleOperation, string> = {
   chat: '/chat/completions',
@@ -34,9 +35,13 @@ function isCompatibleOperation(operation: ForwardOperation): operation is OpenAI
 export class OpenAICompatibleProvider implements Provider {
   readonly name: string;
   readonly type: string;
-  readonly wireFormat = 'openai-chat' as const;
+  /** `openai-responses` for an `api: responses` instance: Chat Completions callers are then translated too. */
+  readonly wireFormat: 'openai-chat' | 'openai-responses';
   readonly #quirks: OpenAICompatibleQuirks;
   readonly #endpoint: UpstreamEndpoint;
+  /** `api: responses`: translated calls go to `/v1/responses` (models offered only there). */
+  readonly #responses: boolean;
+  readonly #responsesClient: ResponsesApiClient;
 
   constructor(settings: ProviderSettings, dependencies: ProviderDependencies, quirks: OpenAICompatibleQuirks) {
     this.name = settings.name;
@@ -52,6 +57,13 @@ export class OpenAICompatibleProvider implements Provider {
       headers: { ...authorization, ...settings.headers },
       extractError: extractOpenAIError,
     });
+    this.#responses = settings.api === 'responses' && this.supportsOperation('responses');
+    this.wireFormat = this.#responses ? 'openai-responses' : 'openai-chat';
+    this.#responsesClient = new ResponsesApiClient({
+      provider: this.name,
+      endpoint: this.#endpoint,
+      path: (model) => this.#path('responses', model),
+    });
   }
 
   supportsOperation(operation: ForwardOperation): boolean {
@@ -63,6 +75,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    if (this.#responses) return this.#responsesClient.chat(request, context);
     const body = convertToOpenAIChatRequest(request, {
       quirks: this.#quirks,
       stream: false,
@@ -74,6 +87,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
+    if (this.#responses) return this.#responsesClient.streamChat(request, context);
     const body = convertToOpenAIChatRequest(request, {
       quirks: this.#quirks,
       stream: true,
