@@ -30,11 +30,18 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
   const openaiUpstream = new MockOpenAIUpstream(testKeys.openai);
   const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
   const geminiUpstream = new MockGeminiUpstream(geminiKey);
+  /** An OpenAI-compatible provider without the Responses API: Chat Completions only. */
+  const deepseekUpstream = new MockOpenAIUpstream(testKeys.deepseek);
   let gateway: TestGateway;
   let workdir: string;
 
   before(async () => {
-    await Promise.all([openaiUpstream.start(), anthropicUpstream.start(), geminiUpstream.start()]);
+    await Promise.all([
+      openaiUpstream.start(),
+      anthropicUpstream.start(),
+      geminiUpstream.start(),
+      deepseekUpstream.start(),
+    ]);
     gateway = await startTestGateway({
       yaml: 'routing:\n  retries: 0\n',
       env: {
@@ -44,12 +51,19 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
         ANTHROPIC_BASE_URL: anthropicUpstream.baseUrl,
         GEMINI_API_KEY: geminiKey,
         GEMINI_BASE_URL: geminiUpstream.baseUrl,
+        DEEPSEEK_API_KEY: testKeys.deepseek,
+        DEEPSEEK_BASE_URL: deepseekUpstream.baseUrl,
       },
     });
   });
   after(async () => {
     await gateway.close();
-    await Promise.all([openaiUpstream.close(), anthropicUpstream.close(), geminiUpstream.close()]);
+    await Promise.all([
+      openaiUpstream.close(),
+      anthropicUpstream.close(),
+      geminiUpstream.close(),
+      deepseekUpstream.close(),
+    ]);
   });
   beforeEach(() => {
     openaiUpstream.reset();
@@ -57,6 +71,8 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     anthropicUpstream.turns.length = 0;
     geminiUpstream.reset();
     geminiUpstream.turns.length = 0;
+    deepseekUpstream.reset();
+    deepseekUpstream.turns.length = 0;
     workdir = mkdtempSync(join(tmpdir(), 'llm-proxy-codex-work-'));
   });
 
@@ -147,6 +163,27 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
     const result = (lastMessage['content'] as JsonObject[]).find((block) => block['type'] === 'tool_result');
     assert.equal(result?.['tool_use_id'], 'toolu_codex1');
     assert.match(JSON.stringify(result?.['content']), /codex-ok/);
+  });
+
+  it('runs a shell command on a Chat-Completions-only provider (Responses translated to Chat Completions)', {
+    skip: codex.skip,
+  }, async () => {
+    deepseekUpstream.queueTurn(
+      {
+        content: null,
+        toolCalls: [{ id: 'call_deepseek1', name: 'exec_command', arguments: JSON.stringify({ cmd: command }) }],
+      },
+      { content: finalAnswer },
+    );
+    await codexExec('deepseek/deepseek-chat');
+
+    const [first, second, ...more] = deepseekUpstream.requests.map((request) => request.body as JsonObject);
+    assert.ok(first && second && more.length === 0, 'two Chat Completions calls');
+    assert.equal(deepseekUpstream.requests[0]?.path, '/v1/chat/completions');
+    assert.equal((first['messages'] as JsonObject[])[0]?.['role'], 'system', "Codex's developer messages → system");
+    const toolMessage = (second['messages'] as JsonObject[]).find((message) => message['role'] === 'tool');
+    assert.equal(toolMessage?.['tool_call_id'], 'call_deepseek1');
+    assert.match(String(toolMessage?.['content']), /codex-ok/);
   });
 
   it('runs a shell command on a Gemini 3 model, its thoughtSignature kept across the stateless loop', {
