@@ -311,3 +311,25 @@ describe('the /v1/responses edges Codex touches', () => {
     assert.equal(body.error?.param, 'messages');
   });
 });
+
+describe('the strict Responses mock takes what Codex sends to the real API', () => {
+  it('tool_search (client-run) and web_search pass through to an OpenAI upstream', async () => {
+    const response = await client.responses.create({
+      model: 'openai/gpt-5.4',
+      input: 'hi',
+      store: false,
+      tools: [
+        weatherTool,
+        { type: 'web_search' },
+        // Codex's client-executed tool; the SDK's types do not know it yet.
+        {
+          type: 'tool_search',
+          execution: 'client',
+          description: 'find tools',
+          parameters: {},
+        } as unknown as OpenAI.Responses.Tool,
+      ],
+    });
+    assert.equal(response.output_text, 'You said: hi');
+  });
+});

@@ -12,13 +12,20 @@ export interface ResponsesTurn {
 
 type JsonObject = Record<string, unknown>;
 
-/** Hosted tools the real API runs itself. */
+/** Tool types the real API takes besides `function`/`custom`/`namespace`: hosted ones and client-run ones (Codex). */
 const hostedTools = new Set([
   'web_search',
   'web_search_preview',
   'file_search',
   'code_interpreter',
   'image_generation',
+  'tool_search',
+  'local_shell',
+  'shell',
+  'apply_patch',
+  'computer_use_preview',
+  'computer_use',
+  'mcp',
 ]);
 
 /**

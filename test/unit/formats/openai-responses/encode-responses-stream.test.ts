@@ -105,7 +105,7 @@ describe('ResponsesStreamEncoder', () => {
       text: 'thinking',
       signature: 'sig',
     });
-    assert.deepEqual((output[1]?.['content'] as Json[])[0], {
+    assert.deepEqual((output[1]?.['content'] as Json[] | undefined)?.[0], {
       type: 'output_text',
       text: 'Hello',
       annotations: [],
@@ -133,7 +133,7 @@ describe('ResponsesStreamEncoder', () => {
   it('a cut-off answer ends with response.incomplete; an error with response.failed after closing open items', () => {
     const cut = run([{ type: 'text-start' }, { type: 'text-delta', text: 'a' }, { ...finish, finishReason: 'length' }]);
     assert.equal(cut.events.at(-1)?.event, 'response.incomplete');
-    assert.deepEqual((cut.events.at(-1)?.data['response'] as Json)['incomplete_details'], {
+    assert.deepEqual((cut.events.at(-1)?.data['response'] as Json | undefined)?.['incomplete_details'], {
       reason: 'max_output_tokens',
     });
     const failed = run([
