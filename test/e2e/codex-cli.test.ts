@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { codexVersion, installCodexCli, runCodexExec } from '../support/codex-cli.ts';
 import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.ts';
 import { MockGeminiUpstream } from '../support/mock-gemini-upstream.ts';
+import { MockOpenAIResponsesUpstream } from '../support/mock-openai-responses-upstream.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { assistantMessage, responsesStream } from '../support/responses-event-stream.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
@@ -28,7 +29,8 @@ const callerKey = 'sk-codex-caller-not-forwarded';
 const geminiKey = 'AIzaTestKey0123456789abcdefghijklmnopqrs';
 
 describe(`Codex CLI ${codexVersion} → gateway`, () => {
-  const openaiUpstream = new MockOpenAIUpstream(testKeys.openai);
+  /** OpenAI's Responses API, as strict as the real one (function_call_output pairing, tool types). */
+  const openaiUpstream = new MockOpenAIResponsesUpstream(testKeys.openai);
   const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
   const geminiUpstream = new MockGeminiUpstream(geminiKey);
   /** An OpenAI-compatible provider without the Responses API: Chat Completions only. */
@@ -68,6 +70,7 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
   });
   beforeEach(() => {
     openaiUpstream.reset();
+    openaiUpstream.turns.length = 0;
     anthropicUpstream.reset();
     anthropicUpstream.turns.length = 0;
     geminiUpstream.reset();
@@ -98,26 +101,12 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
   it('runs a shell command in a two-turn task on an OpenAI-format model (Responses passed through)', {
     skip: codex.skip,
   }, async () => {
-    openaiUpstream.enqueue(
+    openaiUpstream.queueTurn(
       {
-        sse: responsesStream('resp_turn1', 'gpt-5.5', [
-          {
-            type: 'reasoning',
-            id: 'rs_turn1',
-            summary: [{ type: 'summary_text', text: 'Run it.' }],
-            encrypted_content: 'enc-openai-reasoning-1',
-          },
-          {
-            type: 'function_call',
-            id: 'fc_turn1',
-            call_id: 'call_codex1',
-            name: 'exec_command',
-            arguments: JSON.stringify({ cmd: command }),
-            status: 'completed',
-          },
-        ]),
+        reasoning: { summary: 'Run it.', encryptedContent: 'enc-openai-reasoning-1' },
+        toolCalls: [{ callId: 'call_codex1', name: 'exec_command', arguments: JSON.stringify({ cmd: command }) }],
       },
-      { sse: responsesStream('resp_turn2', 'gpt-5.5', [assistantMessage('msg_turn2', finalAnswer)]) },
+      { text: finalAnswer },
     );
     await codexExec('gpt-5.5');
 
