@@ -9,7 +9,7 @@ import { MockGeminiUpstream } from '../support/mock-gemini-upstream.ts';
 import { MockOpenAIResponsesUpstream } from '../support/mock-openai-responses-upstream.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { assistantMessage, responsesStream } from '../support/responses-event-stream.ts';
-import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { postJson, startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { testKeys } from '../support/test-keys.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -319,5 +319,60 @@ describe(`Codex CLI ${codexVersion} → gateway, apply_patch`, () => {
     const toolResult = (answer['content'] as JsonObject[])[0];
     assert.equal(toolResult?.['tool_use_id'], 'toolu_patch1');
     assert.match(JSON.stringify(toolResult?.['content']), /Success/);
+  });
+});
+
+describe(`Codex CLI ${codexVersion} → gateway with keys`, () => {
+  const anthropicUpstream = new MockAnthropicUpstream(testKeys.anthropic);
+  const masterKey = 'mk-codex-test-master-key-0123456789';
+  let gateway: TestGateway;
+
+  before(async () => {
+    await anthropicUpstream.start();
+    gateway = await startTestGateway({
+      yaml: 'routing:\n  retries: 0\n',
+      env: {
+        LLM_PROXY_MASTER_KEY: masterKey,
+        ANTHROPIC_API_KEY: testKeys.anthropic,
+        ANTHROPIC_BASE_URL: anthropicUpstream.baseUrl,
+      },
+    });
+  });
+  after(async () => {
+    await gateway.close();
+    await anthropicUpstream.close();
+  });
+
+  it('sends the env_key as the gateway key: a valid key is served, a wrong one refused', {
+    skip: codex.skip,
+  }, async () => {
+    if (codex.skip !== false) return;
+    const created = await postJson(
+      `${gateway.url}/admin/keys`,
+      { name: 'codex' },
+      { authorization: `Bearer ${masterKey}` },
+    );
+    assert.equal(created.status, 201, created.text);
+    const workdir = mkdtempSync(join(tmpdir(), 'llm-proxy-codex-work-'));
+    const run = (apiKey: string) =>
+      runCodexExec({
+        entryPoint: codex.entryPoint,
+        baseUrl: `${gateway.url}/v1`,
+        model: 'claude-sonnet-4-6',
+        prompt: 'Say hello.',
+        workdir,
+        apiKey,
+      });
+
+    const served = await run(String(created.json['key']));
+    assert.equal(served.exitCode, 0, served.stderr);
+    assert.match(served.stdout, /You said: /);
+    assert.equal(anthropicUpstream.requests.length, 1);
+
+    const refused = await run('sk-llmp-not-a-key');
+    assert.notEqual(refused.exitCode, 0);
+    assert.match(refused.stderr, /401 Unauthorized: The gateway key is not valid/, refused.stderr);
+    assert.equal(anthropicUpstream.requests.length, 1, 'nothing reached the provider');
+    rmSync(workdir, { recursive: true, force: true });
   });
 });
