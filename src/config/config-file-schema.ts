@@ -43,6 +43,8 @@ const TargetEntry = Type.Object(
     stream_idle_timeout_ms: Type.Optional(PositiveInteger),
     /** Extra fields merged into the upstream request body (in the provider's own format). */
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    /** OpenAI targets: `responses` calls this model on `/v1/responses` (models offered only there). */
+    api: Type.Optional(Type.Union([Type.Literal('chat'), Type.Literal('responses')])),
   },
   strict,
 );

@@ -53,6 +53,8 @@ export interface ModelTarget {
   maxOutputTokens: number | undefined;
   timeouts: Partial<UpstreamTimeouts> | undefined;
   params: Readonly<Record<string, unknown>> | undefined;
+  /** The API translated calls use on an OpenAI provider (`responses` for models offered only there). */
+  api?: 'chat' | 'responses' | undefined;
 }
 
 /** A public model name: targets, how to choose among them, and what to fall back to. */

@@ -339,6 +339,7 @@ function buildGroups(file: ConfigFile, providers: ProviderSettings[], routing: R
         maxOutputTokens: target.max_output_tokens ?? groupCap,
         timeouts: Object.keys(timeouts).length === 0 ? undefined : timeouts,
         params: target.params,
+        ...(target.api === undefined ? {} : { api: target.api }),
       };
     };
     if (typeof entry === 'string') {

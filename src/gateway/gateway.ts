@@ -166,7 +166,10 @@ export class Gateway {
     const passthrough =
       call.toPassthrough !== undefined &&
       provider.forward !== undefined &&
-      (operation === 'chat' ? provider.wireFormat === call.surface : provider.supportsOperation(operation));
+      // A target on the Responses API is never sent a Chat Completions body, even by a same-format caller.
+      (operation === 'chat'
+        ? provider.wireFormat === call.surface && target.api !== 'responses'
+        : provider.supportsOperation(operation));
     call.record.passthrough = passthrough;
     if (!call.stream) {
       const context = this.#context(call, warnings, target, attempt.traceparent);
@@ -231,7 +234,7 @@ export class Gateway {
   #context(
     call: { record: RequestRecord; signal: AbortSignal; forwardedHeaders: Readonly<Record<string, string>> },
     warnings: Warning[],
-    target: { timeouts: ModelGroup['targets'][number]['timeouts']; params: ModelGroup['targets'][number]['params'] },
+    target: Pick<ModelGroup['targets'][number], 'timeouts' | 'params' | 'api'>,
     traceparent: string | undefined,
   ): CallContext {
     return {
@@ -242,6 +245,7 @@ export class Gateway {
       forwardedHeaders: call.forwardedHeaders,
       timeouts: target.timeouts,
       extraBody: target.params,
+      api: target.api,
     };
   }
 }

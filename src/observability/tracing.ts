@@ -22,6 +22,7 @@ const operations: Readonly<Record<string, string>> = {
   '/chat': 'chat',
   '/v1/chat/completions': 'chat',
   '/v1/messages': 'chat',
+  '/v1/responses': 'chat',
   '/v1/embeddings': 'embeddings',
   '/v1/messages/count_tokens': 'count_tokens',
 };

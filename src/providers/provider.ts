@@ -27,6 +27,8 @@ export interface CallContext {
   extraBody?: Readonly<Record<string, unknown>> | undefined;
   /** W3C trace context of the attempt, sent upstream as `traceparent` when tracing is on. */
   traceparent?: string | undefined;
+  /** The target's choice of API for translated calls, where a provider offers two (OpenAI: `responses`). */
+  api?: 'chat' | 'responses' | undefined;
 }
 
 /** `responses`: an OpenAI Responses API call (`/v1/responses`), forwarded by providers that offer it. */

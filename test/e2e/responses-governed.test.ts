@@ -92,6 +92,28 @@ describe('stored responses belong to the key that made them', () => {
     assert.equal((await read(owner, `/v1/responses/${id}`)).status, 200, 'still there for its owner');
   });
 
+  it('metering: a usage row per call, passthrough and translated, streamed or not, with tokens', async () => {
+    const created = await postJson(
+      `${gateway.url}/admin/keys`,
+      { name: 'metered' },
+      { authorization: `Bearer ${masterKey}` },
+    );
+    const [id, key] = [String(created.json['id']), String(created.json['key'])];
+    openai.queueTurn({ text: 'a', usage: { input_tokens: 100, output_tokens: 10 } });
+    assert.equal((await respond(key, { model: 'openai/gpt-5.4', input: 'x', store: false })).status, 200);
+    openai.queueTurn({ text: 'b', usage: { input_tokens: 100, output_tokens: 10 } });
+    assert.equal((await respond(key, { model: 'openai/gpt-5.4', input: 'x', stream: true, store: false })).status, 200);
+    assert.equal((await respond(key, { model: 'anthropic/claude-sonnet-4-6', input: 'x', stream: true })).status, 200);
+    let row: Json | undefined;
+    for (let attempt = 0; attempt < 40 && Number(row?.['requests'] ?? 0) < 3; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const usage = await read(masterKey, `/admin/usage?key_id=${id}&group_by=key`);
+      row = (usage.json['data'] as Json[])[0];
+    }
+    assert.equal(row?.['requests'], 3);
+    assert.ok(Number(row?.['input_tokens']) >= 200);
+  });
+
   it('the routes need a key', async () => {
     assert.equal((await fetch(`${gateway.url}/v1/responses/resp_x`)).status, 401);
   });

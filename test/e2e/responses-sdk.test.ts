@@ -333,3 +333,43 @@ describe('the strict Responses mock takes what Codex sends to the real API', () 
     assert.equal(response.output_text, 'You said: hi');
   });
 });
+
+describe('a conversation that moves from a translated provider to OpenAI', () => {
+  it("drops the gateway's reasoning items OpenAI could not read, and keeps the rest", async () => {
+    anthropicUpstream.queueTurn({
+      content: [
+        { type: 'thinking', thinking: 'hmm', signature: 'anthropic-sig' },
+        { type: 'tool_use', id: 'toolu_move', name: 'get_weather', input: { city: 'Paris' } },
+      ],
+      stopReason: 'tool_use',
+    });
+    const first = await client.responses.create({
+      model: 'anthropic/claude-sonnet-4-6',
+      input: 'Weather?',
+      tools: [weatherTool],
+      reasoning: { effort: 'low' },
+      max_output_tokens: 4000,
+      store: false,
+    });
+    assert.ok(first.output.some((item) => item.type === 'reasoning'));
+    const call = first.output.find((item) => item.type === 'function_call');
+    assert.ok(call !== undefined && call.type === 'function_call');
+    openaiUpstream.queueTurn({ text: 'Sunny.' });
+    const second = await client.responses.create({
+      model: 'openai/gpt-5.4',
+      input: [
+        { role: 'user', content: 'Weather?' },
+        ...(first.output as unknown as OpenAI.Responses.ResponseInputItem[]),
+        { type: 'function_call_output', call_id: call.call_id, output: 'sunny' },
+      ],
+      tools: [weatherTool],
+      store: false,
+    });
+    assert.equal(second.output_text, 'Sunny.');
+    const input = (openaiUpstream.lastRequest.body as { input: JsonObject[] }).input;
+    assert.deepEqual(
+      input.map((item) => item['type'] ?? 'message'),
+      ['message', 'function_call', 'function_call_output'],
+    );
+  });
+});

@@ -28,8 +28,15 @@ before(async () => {
       `    api_key: ${testKeys.openai}`,
       `    base_url: ${upstream.baseUrl}`,
       '    api: responses',
+      'models:',
+      '  codex-target:',
+      '    provider: openai',
+      '    model: gpt-5.1-codex',
+      '    api: responses',
       '',
     ].join('\n'),
+    // The plain openai instance speaks Chat Completions; only the target above is on the Responses API.
+    env: { OPENAI_API_KEY: testKeys.openai, OPENAI_BASE_URL: upstream.baseUrl },
   });
   openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-caller', maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: gateway.url, apiKey: 'sk-caller', maxRetries: 0 });
@@ -143,5 +150,18 @@ describe('Responses as a way out (api: responses)', () => {
     assert.equal(response.output_text, 'Passed through.');
     assert.equal(upstream.lastRequest.path, '/v1/responses');
     assert.ok(response.id.startsWith('resp_mock'), 'the upstream’s own response');
+  });
+});
+
+describe('a target with api: responses on a Chat Completions provider', () => {
+  it('sends a Chat Completions caller (same format, so otherwise passed through) to /v1/responses', async () => {
+    upstream.queueTurn({ text: 'Codex model here.' });
+    const completion = await openai.chat.completions.create({
+      model: 'codex-target',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    assert.equal(completion.choices[0]?.message.content, 'Codex model here.');
+    assert.equal(upstream.lastRequest.path, '/v1/responses');
+    assert.equal((upstream.lastRequest.body as JsonObject)['model'], 'gpt-5.1-codex');
   });
 });

@@ -5,7 +5,9 @@
  * apart from OpenAI's opaque ones, which only OpenAI can read.
  * (Gemini's `thoughtSignature` travels in the call id, where the Gemini provider puts it.)
  */
-const prefix = 'llmproxy.r1.';
+/** Marks the gateway's own `encrypted_content`. */
+export const carriedReasoningPrefix = 'llmproxy.r1.';
+const prefix = carriedReasoningPrefix;
 
 export type CarriedReasoning =
   | { kind: 'thinking'; text: string; signature: string }

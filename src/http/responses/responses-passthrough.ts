@@ -2,6 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { mapResponsesFinishReason, readResponsesUsage } from '../../formats/openai-responses/read-responses-usage.ts';
+import { carriedReasoningPrefix, decodeCarriedReasoning } from '../../formats/openai-responses/reasoning-carrier.ts';
 import { responsesErrorCode } from '../../formats/openai-responses/responses-error.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
@@ -12,19 +13,42 @@ import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 
-/** The caller's Responses body for an upstream that speaks it: unchanged but for `model`. */
+/**
+ * The caller's Responses body for an upstream that speaks it: unchanged but for `model` — and for
+ * reasoning items another provider made through the gateway (a conversation that moved to OpenAI),
+ * whose `encrypted_content` OpenAI cannot read and would refuse; those are left out.
+ */
 export function buildResponsesPassthroughBody(
   body: JsonObject & { model: string },
   text: string | undefined,
   resolved: ResolvedModel,
 ): PassthroughBody {
+  const forwarded: JsonObject = { ...body, model: resolved.upstreamModel };
+  const input = body['input'];
+  // The marker check on the text first: the common body has none, and is not walked.
+  if (Array.isArray(input) && (text === undefined || text.includes(carriedReasoningPrefix))) {
+    const kept = input.filter((item) => !isCarriedReasoning(item));
+    if (kept.length !== input.length) {
+      forwarded['input'] = kept;
+      return { body: forwarded, text: undefined };
+    }
+  }
   return {
-    body: { ...body, model: resolved.upstreamModel },
+    body: forwarded,
     text:
       text === undefined
         ? undefined
         : rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel }),
   };
+}
+
+function isCarriedReasoning(item: unknown): boolean {
+  return (
+    isObject(item) &&
+    item['type'] === 'reasoning' &&
+    typeof item['encrypted_content'] === 'string' &&
+    decodeCarriedReasoning(item['encrypted_content']) !== undefined
+  );
 }
 
 /** Notes usage and the finish reason of a finished response object on the record. */

@@ -95,11 +95,12 @@ export function registerResponsesRoutes(
       const save =
         body['store'] === false
           ? undefined
-          : (response: JsonObject): void =>
+          : (response: JsonObject, text?: string): void =>
               saveResponse({
                 store: storage.store,
                 owner,
                 response,
+                text,
                 input: conversation.input ?? inputItems(body['input']),
                 retentionDays: storage.retentionDays,
                 log: request.log,
@@ -126,7 +127,7 @@ function sendOutcome(
     signal: AbortSignal;
     governance: Governance;
     /** Stores the finished response; undefined with `store: false`. */
-    save: ((response: JsonObject) => void) | undefined;
+    save: ((response: JsonObject, text?: string) => void) | undefined;
   },
 ): FastifyReply {
   const { save } = options;
@@ -143,16 +144,21 @@ function sendOutcome(
       return sendEventStream(reply, events, record);
     }
     case 'forwarded': {
-      const response = parseObject(outcome.response.body.toString('utf8'));
+      const upstreamText = outcome.response.body.toString('utf8');
+      const response = parseObject(upstreamText);
       recordResponseObject(response, record);
       priceResponse(reply, record, options.governance);
       const previousId = options.envelope.previousResponseId;
+      if (response === undefined || previousId === null) {
+        reply.type('application/json').send(outcome.response.body);
+        if (response !== undefined) save?.(response, upstreamText);
+        return reply;
+      }
       // The gateway expanded the caller's previous_response_id; the answer names it as the caller sent it.
-      if (previousId !== null && response !== undefined) response['previous_response_id'] = previousId;
-      reply
-        .type('application/json')
-        .send(previousId !== null && response !== undefined ? JSON.stringify(response) : outcome.response.body);
-      if (response !== undefined) save?.(response);
+      response['previous_response_id'] = previousId;
+      const text = JSON.stringify(response);
+      reply.type('application/json').send(text);
+      save?.(response, text);
       return reply;
     }
     case 'response': {
@@ -160,8 +166,9 @@ function sendOutcome(
       record.finishReason = outcome.response.finishReason;
       priceResponse(reply, record, options.governance);
       const response = encodeResponsesResponse(outcome.response, options.envelope, options.toolNames);
-      reply.type('application/json').send(JSON.stringify(response));
-      save?.(response);
+      const text = JSON.stringify(response);
+      reply.type('application/json').send(text);
+      save?.(response, text);
       return reply;
     }
     case 'stream': {

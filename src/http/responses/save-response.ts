@@ -13,6 +13,8 @@ export function saveResponse(options: {
   store: ResponseStore;
   owner: string;
   response: JsonObject;
+  /** The response as JSON text, when the caller was sent exactly that (saves serialising it twice). */
+  text?: string | undefined;
   input: unknown[];
   retentionDays: number;
   log: FastifyBaseLogger;
@@ -25,7 +27,7 @@ export function saveResponse(options: {
     .save({
       id: response['id'],
       owner: options.owner,
-      response: JSON.stringify(response),
+      response: options.text ?? JSON.stringify(response),
       inputItems: JSON.stringify(options.input),
       outputItems: output.flatMap((item) =>
         isObject(item) && typeof item['id'] === 'string' ? [{ id: item['id'], item: JSON.stringify(item) }] : [],

@@ -70,12 +70,18 @@ export class OpenAICompatibleProvider implements Provider {
     return isCompatibleOperation(operation) && (this.#quirks.operations ?? ['chat', 'embeddings']).includes(operation);
   }
 
+  /** Whether a translated call goes to `/v1/responses`: the target's `api`, else the instance's. */
+  #onResponses(context: CallContext): boolean {
+    if (context.api === undefined) return this.#responses;
+    return context.api === 'responses' && this.supportsOperation('responses');
+  }
+
   #path(operation: OpenAICompatibleOperation, model: string): string {
     return this.#quirks.pathFor?.(operation, model) ?? defaultPaths[operation];
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
-    if (this.#responses) return this.#responsesClient.chat(request, context);
+    if (this.#onResponses(context)) return this.#responsesClient.chat(request, context);
     const body = convertToOpenAIChatRequest(request, {
       quirks: this.#quirks,
       stream: false,
@@ -87,7 +93,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
-    if (this.#responses) return this.#responsesClient.streamChat(request, context);
+    if (this.#onResponses(context)) return this.#responsesClient.streamChat(request, context);
     const body = convertToOpenAIChatRequest(request, {
       quirks: this.#quirks,
       stream: true,
