@@ -3,6 +3,7 @@ import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
+import { readOpenAIStreamEvent } from '../../formats/openai/read-openai-stream-event.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
@@ -78,9 +79,11 @@ export function recordOpenAIResponseUsage(body: Buffer, record: RequestRecord): 
 }
 
 /**
- * Relays an OpenAI-format upstream stream event by event, as it arrives. Reads usage on the way;
- * drops the usage chunk the gateway asked for on the caller's behalf; and ends a stream that breaks
- * off with an error event rather than letting it look finished.
+ * Relays an OpenAI-format upstream stream event by event, as it arrives: each event's bytes go to the
+ * caller untouched, while its usage, finish reason and errors are read by a real parse
+ * (`readOpenAIStreamEvent`). Drops the usage chunk the gateway asked for on the caller's behalf;
+ * counts the output streamed, for an estimate should the stream end early; and ends a stream that
+ * breaks off, or sends data that is not JSON, with an error event rather than letting it look finished.
  */
 export async function* relayOpenAIStream(
   events: AsyncIterable<EventSourceMessage>,
@@ -91,27 +94,31 @@ export async function* relayOpenAIStream(
   try {
     for await (const event of events) {
       const { data } = event;
-      if (data === '[DONE]') {
+      const read = readOpenAIStreamEvent(data);
+      if (read.kind === 'done') {
         yield 'data: [DONE]\n\n';
         return;
       }
-      // Only the chunks that can carry usage, a finish reason or an error are parsed.
-      if (data.includes('"usage":{') || data.includes('"finish_reason":"') || data.includes('"error"')) {
-        const chunk = parseChunk(data);
-        if (chunk !== undefined) {
-          const usage = readOpenAIUsage(chunk['usage']);
-          if (usage !== undefined) {
-            record.usage = usage;
-            const choices = chunk['choices'];
-            if (options.stripUsageChunk && Array.isArray(choices) && choices.length === 0) continue;
-          }
-          const [choice] = Array.isArray(chunk['choices']) ? chunk['choices'] : [];
-          if (isObject(choice) && typeof choice['finish_reason'] === 'string') {
-            finished = true;
-            record.finishReason = mapOpenAIFinishReason(choice['finish_reason']);
-          }
-          if (chunk['error'] !== undefined && chunk['error'] !== null) record.errorCode = 'upstream_error';
-        }
+      if (read.kind === 'invalid') {
+        const error = unreadableEvent(options.provider);
+        record.errorCode = error.code;
+        yield encodeOpenAIStreamError(error);
+        return;
+      }
+      if (read.kind === 'error') {
+        // Already in the caller's format: relayed as it is, and the stream ends there.
+        record.errorCode = 'upstream_error';
+        yield sseData(data);
+        return;
+      }
+      record.streamedChars += read.outputChars;
+      if (read.finishReason !== undefined) {
+        finished = true;
+        record.finishReason = mapOpenAIFinishReason(read.finishReason);
+      }
+      if (read.usage !== undefined) {
+        record.usage = read.usage;
+        if (read.usageOnly && options.stripUsageChunk) continue;
       }
       yield sseData(data);
     }
@@ -135,9 +142,19 @@ export async function* relayOpenAIStream(
   }
 }
 
+/** An upstream stream event whose data is not a JSON object: the caller's SDK could not read it either. */
+function unreadableEvent(provider: string): UpstreamError {
+  return new UpstreamError({
+    provider,
+    upstreamStatus: undefined,
+    upstreamMessage: 'a stream event was not JSON',
+    failure: 'invalid-response',
+  });
+}
+
 /**
  * Before its first content an OpenAI stream may send a role-only chunk; an `{"error": …}` chunk there
- * is a failure worth another attempt.
+ * is a failure worth another attempt, and data that is not JSON a failure of this target.
  */
 export function openAIPassthroughGate(provider: string): FirstContentGate<EventSourceMessage> {
   return {
@@ -150,10 +167,10 @@ export function openAIPassthroughGate(provider: string): FirstContentGate<EventS
       );
     },
     errorOf: (event): GatewayError | undefined => {
-      if (!event.data.includes('"error"')) return undefined;
-      const chunk = parseChunk(event.data);
-      if (chunk?.['error'] === undefined || chunk['error'] === null) return undefined;
-      const details = extractOpenAIError(chunk);
+      const read = readOpenAIStreamEvent(event.data);
+      if (read.kind === 'invalid') return unreadableEvent(provider);
+      if (read.kind !== 'error') return undefined;
+      const details = extractOpenAIError({ error: read.error });
       return new UpstreamError({
         provider,
         upstreamStatus: 500,
