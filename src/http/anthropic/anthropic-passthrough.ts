@@ -11,6 +11,7 @@ import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
+import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-text.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
@@ -52,10 +53,14 @@ export function buildAnthropicPassthroughBody(
   return { body: forwarded, text: rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel }) };
 }
 
-/** Reads usage and the stop reason of a non-streaming Anthropic body, without parsing all of it. */
+/**
+ * Reads usage and the stop reason of a non-streaming Anthropic body, without parsing all of it; throws
+ * the 502 for a body that is not a JSON object.
+ */
 export function recordAnthropicResponseUsage(body: Buffer, record: RequestRecord): void {
   const text = body.toString('utf8');
   const usage = readTrailingObject(text, 'usage');
+  if (!isJsonObjectText(text, usage !== undefined)) throw unreadableAnswer(record.provider ?? 'upstream');
   if (usage !== undefined) record.usage = convertAnthropicUsage(numericFields(usage));
   const stopReason = readTrailingString(text, 'stop_reason');
   if (stopReason !== undefined) record.finishReason = mapAnthropicStopReason(stopReason);

@@ -11,6 +11,7 @@ import type { RequestRecord } from '../../gateway/request-record.ts';
 import { extractOpenAIError } from '../../providers/openai-compatible/openai-error.ts';
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
+import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-text.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
@@ -70,10 +71,15 @@ export function buildOpenAIPassthroughBody(
 
 const includeUsageMember = '"stream_options":{"include_usage":true}';
 
-/** Reads usage and the finish reason of a non-streaming OpenAI body, without parsing all of it. */
+/**
+ * Reads usage and the finish reason of a non-streaming OpenAI body, without parsing all of it; throws
+ * the 502 for a body that is not a JSON object.
+ */
 export function recordOpenAIResponseUsage(body: Buffer, record: RequestRecord): void {
   const text = body.toString('utf8');
-  record.usage = readOpenAIUsage(readTrailingObject(text, 'usage')) ?? record.usage;
+  const usage = readOpenAIUsage(readTrailingObject(text, 'usage'));
+  if (!isJsonObjectText(text, usage !== undefined)) throw unreadableAnswer(record.provider ?? 'upstream');
+  record.usage = usage ?? record.usage;
   const finishReason = readTrailingString(text, 'finish_reason');
   if (finishReason !== undefined) record.finishReason = mapOpenAIFinishReason(finishReason);
 }
