@@ -94,6 +94,8 @@ export const ConfigFileSchema = Type.Object(
           keep_alive_timeout_ms: Type.Optional(PositiveInteger),
           /** A stream whose client reads nothing for this long is ended (its upstream released). */
           stream_write_timeout_ms: Type.Optional(PositiveInteger),
+          /** A stream longer than this (bytes sent to the client) is ended with an error event. */
+          max_stream_bytes: Type.Optional(PositiveInteger),
           log_level: Type.Optional(
             Type.Union(
               ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),

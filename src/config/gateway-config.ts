@@ -23,6 +23,8 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** A stream's client must take data within this, or the stream ends. */
   streamWriteTimeoutMs: number;
+  /** A stream that has sent this many bytes to its client is ended with an error event. */
+  maxStreamBytes: number;
 }
 
 export type RoutingStrategy = 'weighted' | 'round-robin' | 'least-in-flight' | 'lowest-latency';
