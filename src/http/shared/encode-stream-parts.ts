@@ -1,4 +1,5 @@
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { emptyUsage } from '../../formats/internal/usage.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 
 /**
@@ -12,7 +13,10 @@ export async function* encodeStreamParts(
   record: RequestRecord,
 ): AsyncGenerator<string> {
   for await (const part of parts) {
-    if (part.type === 'text-delta' || part.type === 'reasoning-delta') {
+    if (part.type === 'message-start') {
+      // The usage known so far (Anthropic reports its input here), should the stream end early.
+      if (part.usage.inputTokens !== undefined) record.usage = { ...emptyUsage(), ...part.usage };
+    } else if (part.type === 'text-delta' || part.type === 'reasoning-delta') {
       record.streamedChars += part.text.length;
     } else if (part.type === 'tool-call-delta') {
       record.streamedChars += part.argumentsDelta.length;
