@@ -100,6 +100,8 @@ export const ConfigFileSchema = Type.Object(
           stream_write_timeout_ms: Type.Optional(PositiveInteger),
           /** Browser access (CORS): the origins allowed to call the gateway; none by default. */
           cors: Type.Optional(Type.Object({ origins: Type.Array(Type.String()) }, strict)),
+          /** A stream longer than this (bytes sent to the client) is ended with an error event. */
+          max_stream_bytes: Type.Optional(PositiveInteger),
           log_level: Type.Optional(
             Type.Union(
               ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),

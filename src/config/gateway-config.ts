@@ -25,6 +25,8 @@ export interface ServerConfig {
   streamWriteTimeoutMs: number;
   /** Browser origins allowed to call the gateway (CORS), exact `scheme://host[:port]` or `*`; empty: none. */
   corsOrigins: readonly string[];
+  /** A stream that has sent this many bytes to its client is ended with an error event. */
+  maxStreamBytes: number;
 }
 
 export type RoutingStrategy = 'weighted' | 'round-robin' | 'least-in-flight' | 'lowest-latency';

@@ -52,6 +52,8 @@ const capacityDefaults = {
   // Longer than the idle timeouts of the load balancers usually in front (60 s), so that they close first.
   keepAliveTimeoutMs: 75_000,
   streamWriteTimeoutMs: 60_000,
+  // 100 MiB: some 400,000 tokens of OpenAI-format chunks, beyond any model's output limit today.
+  maxStreamBytes: 100 * 1024 * 1024,
 };
 
 const defaultRouting: RoutingPolicy = {
@@ -103,7 +105,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       logLevel: logLevel as LogLevel,
       shutdownTimeoutMs: file.server?.shutdown_timeout_ms ?? defaults.shutdownTimeoutMs,
       corsOrigins: readCorsOrigins(env, file),
-      ...buildCapacity(file),
+      ...buildCapacity(file, env),
     },
     connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
     connectTimeoutMs: timeouts.connectMs,
@@ -344,7 +346,7 @@ function readCorsOrigins(env: Env, file: ConfigFile): string[] {
   return origins.map((origin) => origin.toLowerCase());
 }
 
-function buildCapacity(file: ConfigFile): typeof capacityDefaults {
+function buildCapacity(file: ConfigFile, env: Env): typeof capacityDefaults {
   const server = file.server ?? {};
   const capacity = {
     maxInFlight: server.max_in_flight ?? capacityDefaults.maxInFlight,
@@ -355,6 +357,8 @@ function buildCapacity(file: ConfigFile): typeof capacityDefaults {
     requestTimeoutMs: server.request_timeout_ms ?? capacityDefaults.requestTimeoutMs,
     keepAliveTimeoutMs: server.keep_alive_timeout_ms ?? capacityDefaults.keepAliveTimeoutMs,
     streamWriteTimeoutMs: server.stream_write_timeout_ms ?? capacityDefaults.streamWriteTimeoutMs,
+    maxStreamBytes:
+      envInteger(env, 'LLM_PROXY_MAX_STREAM_BYTES') ?? server.max_stream_bytes ?? capacityDefaults.maxStreamBytes,
   };
   if (capacity.headersTimeoutMs > capacity.requestTimeoutMs)
     throw new ConfigError('server.headers_timeout_ms: must not exceed server.request_timeout_ms');

@@ -47,6 +47,7 @@ export const errorCodes = {
   upstream_error: { status: 502, summary: 'The upstream failed (5xx) or answered something unreadable.' },
   upstream_unreachable: { status: 502, summary: 'The upstream could not be reached.' },
   upstream_stream_interrupted: { status: 502, summary: 'The upstream stream broke before it finished.' },
+  stream_too_long: { status: 502, summary: "The stream passed the gateway's length bound and was ended." },
   upstream_timeout: { status: 504, summary: 'The upstream did not answer in time.' },
   upstream_cooling_down: {
     status: 503,

@@ -108,7 +108,7 @@ function describe(options: UpstreamErrorOptions, code: ErrorCode): string {
     case 'upstream_unreachable':
       return `The ${provider} upstream could not be reached.`;
     case 'upstream_stream_interrupted':
-      return `The ${provider} upstream stream broke off before it finished${upstreamMessage ? `: ${upstreamMessage}` : '.'}`;
+      return `The ${provider} upstream stream was interrupted: it broke off before it finished${upstreamMessage ? ` (${upstreamMessage}).` : '.'}`;
     case 'upstream_rate_limited':
       return `The ${provider} upstream is rate limiting requests${upstreamMessage ? `: ${upstreamMessage}` : '.'}`;
     case 'upstream_invalid_request':

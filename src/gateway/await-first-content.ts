@@ -1,7 +1,7 @@
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { UpstreamError } from '../errors/upstream-error.ts';
 import { DeadlineExceeded } from '../providers/shared/abort-reasons.ts';
-import { toUpstreamFailure } from '../providers/shared/send-upstream-request.ts';
+import { toStreamReadFailure } from '../providers/shared/send-upstream-request.ts';
 
 export interface FirstContentGate<T> {
   /** Items that precede content (`message_start`, a role-only chunk, `ping`): buffered, not a commitment. */
@@ -11,10 +11,16 @@ export interface FirstContentGate<T> {
 }
 
 /**
- * Holds a stream back until its first content arrives, so that everything that can go wrong before it
- * — a reset, an error event right after `message_start`, silence past the first-byte timeout — is a
- * thrown, retryable error while nothing has reached the caller yet. Resolves to the whole stream,
- * buffered items first; `onEnd` runs when that stream ends, however it ends.
+ * Holds a stream back until its first content arrives, so that what goes wrong before it is a thrown
+ * error while nothing has reached the caller yet. Where retrying stops:
+ * - before the upstream's 200 body has produced any event (a reset, silence past the first-byte
+ *   timeout) the failure is retryable, as a failed connection is;
+ * - an error event before the first content (an overload right after `message_start`) is the
+ *   upstream declining the call: retryable by its status, as an HTTP error would be;
+ * - but a stream that breaks off or falls silent *after* its 200 body has begun (`message_start`,
+ *   a role chunk) is never retried: the upstream took the call and may bill it, so another attempt
+ *   could bill it twice. It is `upstream_stream_interrupted` (or a timeout), not retryable.
+ * Resolves to the whole stream, buffered items first; `onEnd` runs when that stream ends, however it ends.
  */
 export async function awaitFirstContent<T>(
   items: AsyncIterable<T>,
@@ -40,13 +46,15 @@ export async function awaitFirstContent<T>(
       try {
         result = await iterator.next();
       } catch (error) {
-        throw retryableBeforeContent(toUpstreamFailure(error, options.provider, options.signal));
+        // The upstream answered 200: a break now is an interrupted stream, not an unreachable upstream.
+        const failure = toStreamReadFailure(error, options.provider, options.signal);
+        throw buffered.length === 0 ? retryableBeforeContent(failure) : notRetryable(failure);
       }
       if (result.done === true) break;
       const failure = options.gate.errorOf(result.value);
       if (failure !== undefined) {
         await iterator.return?.();
-        throw retryableBeforeContent(failure);
+        throw buffered.length === 0 ? retryableBeforeContent(failure) : notRetryable(failure);
       }
       buffered.push(result.value);
       if (!options.gate.isPreamble(result.value)) break;
@@ -69,6 +77,23 @@ function retryableBeforeContent(error: GatewayError): GatewayError {
     upstreamMessage: error.upstreamMessage,
     failure: 'interrupted',
     retryable: true,
+    cause: error,
+  });
+}
+
+/**
+ * A break or a silence after the upstream's 200 body had begun is not tried again; an error the
+ * upstream reported itself keeps the judgement of its status.
+ */
+function notRetryable(error: GatewayError): GatewayError {
+  if (!(error instanceof UpstreamError) || !error.isRetryable) return error;
+  if (error.code !== 'upstream_stream_interrupted' && error.code !== 'upstream_timeout') return error;
+  return new UpstreamError({
+    provider: error.provider,
+    upstreamStatus: undefined,
+    upstreamMessage: error.upstreamMessage,
+    failure: error.code === 'upstream_timeout' ? 'timeout' : 'interrupted',
+    retryable: false,
     cause: error,
   });
 }

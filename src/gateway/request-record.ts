@@ -38,6 +38,13 @@ export interface RequestRecord {
   firstByteAt: number | undefined;
   /** The answer as sent, kept only when body logging is on (bounded); undefined otherwise. */
   responseLog: string | undefined;
+  /**
+   * Characters of output (text, reasoning, tool arguments) streamed to the caller: the basis of the
+   * output estimate when a stream ends without the upstream's own count (interrupted or abandoned).
+   */
+  streamedChars: number;
+  /** True once the request has been settled (limits released, usage row queued, line logged): exactly once. */
+  settled: boolean;
 }
 
 export function createRequestRecord(requestId: string): RequestRecord {
@@ -62,5 +69,7 @@ export function createRequestRecord(requestId: string): RequestRecord {
     errorCode: undefined,
     firstByteAt: undefined,
     responseLog: undefined,
+    streamedChars: 0,
+    settled: false,
   };
 }

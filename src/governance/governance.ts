@@ -225,6 +225,16 @@ export class Governance {
 
   /** Keeps a reservation for the request, to be settled by `finish` (or given back on refusal). */
   #hold(record: RequestRecord, reservation: Reservation): void {
+    if (record.settled) {
+      // The caller left while its admission was being decided: nothing will settle this one later.
+      try {
+        const settled = this.#options.limiter.settle(reservation, { tokens: 0, costUsd: 0 });
+        if (settled instanceof Promise) settled.catch(this.#onSettleError);
+      } catch (error) {
+        this.#onSettleError(error);
+      }
+      return;
+    }
     const held = this.#reservations.get(record);
     if (held === undefined) this.#reservations.set(record, [reservation]);
     else held.push(reservation);

@@ -91,7 +91,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.removeContentTypeParser('text/plain');
   registerJsonBodyParser(app);
   registerRequestContext(app);
-  registerEventStreams(app, { writeTimeoutMs: config.server.streamWriteTimeoutMs });
+  registerEventStreams(app, {
+    writeTimeoutMs: config.server.streamWriteTimeoutMs,
+    maxBytes: config.server.maxStreamBytes,
+  });
   // OpenAPI first: it documents the routes registered after it.
   await registerOpenApi(app, version);
   registerObservability(app, options.observability, { metricsToken: config.observability.metricsToken });

@@ -5,8 +5,19 @@ import { createRequestRecord, type RequestRecord } from '../gateway/request-reco
 import type { Principal } from '../governance/principal.ts';
 import { CallerGone } from '../providers/shared/abort-reasons.ts';
 import type { ErrorShape } from './errors/error-shape.ts';
+import { estimateStreamUsage } from './sse/estimate-stream-usage.ts';
+
+/**
+ * Settles one request once its outcome is final: releases what it holds, records and logs it.
+ * `status` is the response's, or 499 when the caller went away before the response was complete.
+ */
+export type RequestSettler = (request: FastifyRequest, reply: FastifyReply, status: number) => void;
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Run in order, once per request, by `registerRequestContext`; see `onRequestSettled`. */
+    requestSettlers: RequestSettler[];
+  }
   interface FastifyRequest {
     /** What the gateway learns while serving this request; logged when it ends. */
     record: RequestRecord;
@@ -47,9 +58,28 @@ export function generateRequestId(request: IncomingMessage): string {
 }
 
 /**
- * Gives every request its record, its caller signal and an `x-request-id` response header.
+ * Gives every request its record, its caller signal and an `x-request-id` response header, and settles
+ * it exactly once: when its response has been sent (Fastify's `onResponse`), or at once when its caller
+ * goes away first — mid-stream or while the gateway still waits upstream. Fastify runs no `onResponse`
+ * for a response that never finished, so without the second a departed caller's parallel slot and
+ * budget reservations were held for good, and its call left no usage row and no log line.
  */
 export function registerRequestContext(app: FastifyInstance): void {
+  const settlers: RequestSettler[] = [];
+  app.decorate('requestSettlers', settlers);
+  const settle = (request: FastifyRequest, reply: FastifyReply, status: number): void => {
+    const { record } = request;
+    if (record.settled) return;
+    record.settled = true;
+    if (record.stream) estimateStreamUsage(record, requestBytes(request));
+    for (const settler of settlers) {
+      try {
+        settler(request, reply, status);
+      } catch (error) {
+        request.log.error({ err: error }, 'settling the request failed');
+      }
+    }
+  };
   app.decorateRequest('record', null as unknown as RequestRecord);
   app.decorateRequest('callerSignal', null as unknown as AbortSignal);
   app.decorateRequest<Principal | null>('principal', null);
@@ -66,13 +96,31 @@ export function registerRequestContext(app: FastifyInstance): void {
     // a function per call, and each further listener grows the emitter's list.
     response.on('close', () => {
       const finished = response.writableFinished;
-      if (!finished) controller.abort(new CallerGone('the caller closed the connection'));
+      if (!finished) {
+        controller.abort(new CallerGone('the caller closed the connection'));
+        settle(request, reply, 499);
+      }
       const closers = reply.closers;
       if (closers !== null) for (const closer of closers) closer(finished);
     });
     reply.header('x-request-id', request.id);
     done();
   });
+  app.addHook('onResponse', function settleRequest(request, reply, done) {
+    settle(request, reply, reply.statusCode);
+    done();
+  });
+}
+
+/** Adds a step to every request's settlement; steps run in the order they were added. */
+export function onRequestSettled(app: FastifyInstance, settler: RequestSettler): void {
+  app.requestSettlers.push(settler);
+}
+
+/** The request body's size in bytes, for estimates: its stated length, else the text the parser kept. */
+function requestBytes(request: FastifyRequest): number {
+  const length = Number(request.headers['content-length']);
+  return Number.isFinite(length) && length > 0 ? length : request.bodyText.length;
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { capturedBodyChars, redactForLog } from '../logging/redact-text.ts';
+import { onRequestSettled } from './request-context.ts';
 
 /** Levels at which the request line is written; above them the line is not even built. */
 const infoLevels = new Set(['info', 'debug', 'trace']);
 
 /**
- * One JSON line per request, written after the response has gone: request id, key id (never the key),
+ * One JSON line per request, written after the response has gone (or its caller has): request id, key id (never the key),
  * route, status, latency, time to first token, provider and model, tokens, cost, attempts, warnings.
  * With `logBodies` (opt-in: bodies hold user data) the line also carries the request body and the
  * answer as sent — streams included — cut to 16 KB and redacted of credentials (the gateway's own by
@@ -21,15 +22,16 @@ export function registerRequestLog(
 ): void {
   const { secrets } = options;
   if (options.logBodies) registerBodyCapture(app);
-  app.addHook('onResponse', function logRequest(request, reply, done) {
-    if (!infoLevels.has(request.log.level)) return done();
+  // Written when the request settles: after its response, or at once when its caller left (status 499).
+  onRequestSettled(app, function logRequest(request, reply, status) {
+    if (!infoLevels.has(request.log.level)) return;
     const { record } = request;
     const usage = record.usage;
     request.log.info(
       {
         method: request.method,
         route: request.routeConfig?.url ?? 'unmatched',
-        status: reply.statusCode,
+        status,
         latencyMs: Math.round(reply.elapsedTime * 100) / 100,
         keyId: record.keyId ?? undefined,
         provider: record.provider,
@@ -60,7 +62,6 @@ export function registerRequestLog(
       },
       'request',
     );
-    done();
   });
 }
 

@@ -4,13 +4,15 @@ import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
+import { readAnthropicStreamEvent } from '../../formats/anthropic/read-anthropic-stream-event.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
+import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-text.ts';
+import type { JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
@@ -51,19 +53,25 @@ export function buildAnthropicPassthroughBody(
   return { body: forwarded, text: rewriteBodyModel(text, { model: body.model, replacement: resolved.upstreamModel }) };
 }
 
-/** Reads usage and the stop reason of a non-streaming Anthropic body, without parsing all of it. */
+/**
+ * Reads usage and the stop reason of a non-streaming Anthropic body, without parsing all of it; throws
+ * the 502 for a body that is not a JSON object.
+ */
 export function recordAnthropicResponseUsage(body: Buffer, record: RequestRecord): void {
   const text = body.toString('utf8');
   const usage = readTrailingObject(text, 'usage');
+  if (!isJsonObjectText(text, usage !== undefined)) throw unreadableAnswer(record.provider ?? 'upstream');
   if (usage !== undefined) record.usage = convertAnthropicUsage(numericFields(usage));
   const stopReason = readTrailingString(text, 'stop_reason');
   if (stopReason !== undefined) record.finishReason = mapAnthropicStopReason(stopReason);
 }
 
 /**
- * Relays an Anthropic upstream stream event by event, each with its `event:` line. Reads usage from
- * `message_start` and the cumulative `message_delta`; a stream that ends before `message_stop` gets an
- * `error` event so it never looks finished.
+ * Relays an Anthropic upstream stream event by event, each with its `event:` line; each event's data
+ * goes to the caller untouched, read by a real parse (`readAnthropicStreamEvent`) for usage — from
+ * `message_start` and the cumulative `message_delta` — the stop reason, errors, and the output
+ * streamed (for an estimate should the stream end early). A stream that ends before `message_stop`,
+ * or sends data that is not a JSON event, gets an `error` event so it never looks finished.
  */
 export async function* relayAnthropicStream(
   events: AsyncIterable<EventSourceMessage>,
@@ -74,23 +82,28 @@ export async function* relayAnthropicStream(
   let ended = false;
   try {
     for await (const event of events) {
-      const name = event.event ?? eventTypeOf(event.data);
-      if (name === 'message_start' || name === 'message_delta') {
-        const data = parse(event.data);
-        const reported =
-          name === 'message_start' && isObject(data?.['message']) ? data['message']['usage'] : data?.['usage'];
-        if (isObject(reported)) Object.assign(usage, numericFields(reported));
+      const read = readAnthropicStreamEvent(event.data);
+      if (read.kind === 'invalid') {
+        const error = unreadableEvent(options.provider);
+        record.errorCode = error.code;
+        yield encodeAnthropicStreamError(error);
+        return;
+      }
+      const name = read.type;
+      if (read.usage !== undefined) {
+        Object.assign(usage, read.usage);
         record.usage = convertAnthropicUsage(usage);
-        const delta = data?.['delta'];
-        if (isObject(delta) && typeof delta['stop_reason'] === 'string')
-          record.finishReason = mapAnthropicStopReason(delta['stop_reason']);
-      } else if (name === 'message_stop') {
+      }
+      if (read.stopReason !== undefined) record.finishReason = mapAnthropicStopReason(read.stopReason);
+      record.streamedChars += read.outputChars;
+      if (name === 'message_stop') {
         ended = true;
       } else if (name === 'error') {
         ended = true;
         record.errorCode = 'upstream_error';
       }
-      yield `event: ${name}\n${sseData(event.data)}`;
+      // An event without an `event:` line is named after its `type`, which the SDK needs to see it.
+      yield `event: ${event.event ?? (eventName.test(name) ? name : 'message')}\n${sseData(event.data)}`;
     }
     if (ended) return;
     const error = new UpstreamError({
@@ -108,45 +121,41 @@ export async function* relayAnthropicStream(
   }
 }
 
+const eventName = /^[a-z_]+$/;
+
+/** An upstream stream event whose data is not a JSON event: the caller's SDK could not read it either. */
+function unreadableEvent(provider: string): UpstreamError {
+  return new UpstreamError({
+    provider,
+    upstreamStatus: undefined,
+    upstreamMessage: 'a stream event was not a JSON event',
+    failure: 'invalid-response',
+  });
+}
+
 /**
  * Before its first content an Anthropic stream sends `message_start` and `ping`; an `error` event
- * there (an overload, typically) is a failure worth another attempt.
+ * there (an overload, typically) is a failure worth another attempt, and data that is not JSON a
+ * failure of this target.
  */
 export function anthropicPassthroughGate(provider: string): FirstContentGate<EventSourceMessage> {
   return {
     isPreamble: (event) => {
-      const name = event.event ?? eventTypeOf(event.data);
-      return name === 'message_start' || name === 'ping';
+      const read = readAnthropicStreamEvent(event.data);
+      return read.kind === 'event' && (read.type === 'message_start' || read.type === 'ping');
     },
     errorOf: (event): GatewayError | undefined => {
-      if ((event.event ?? eventTypeOf(event.data)) !== 'error') return undefined;
-      const error = parse(event.data)?.['error'];
-      const type = isObject(error) && typeof error['type'] === 'string' ? error['type'] : undefined;
-      const message =
-        isObject(error) && typeof error['message'] === 'string' ? error['message'] : 'error event in stream';
+      const read = readAnthropicStreamEvent(event.data);
+      if (read.kind === 'invalid') return unreadableEvent(provider);
+      if (read.error === undefined) return undefined;
       return new UpstreamError({
         provider,
-        upstreamStatus: type === 'overloaded_error' ? 529 : 500,
-        upstreamMessage: message,
-        upstreamType: type,
+        upstreamStatus: read.error.type === 'overloaded_error' ? 529 : 500,
+        upstreamMessage: read.error.message ?? 'error event in stream',
+        upstreamType: read.error.type,
       });
     },
   };
-}
-
-function parse(data: string): JsonObject | undefined {
-  try {
-    const value: unknown = JSON.parse(data);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** An event without an `event:` line is named after its `type`, which the SDK needs to see it. */
-function eventTypeOf(data: string): string {
-  const type = parse(data)?.['type'];
-  return typeof type === 'string' && /^[a-z_]+$/.test(type) ? type : 'message';
 }
 
 function numericFields(value: JsonObject): Record<string, number> {

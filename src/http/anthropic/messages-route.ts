@@ -17,7 +17,7 @@ import {
 } from './anthropic-passthrough.ts';
 import { AnthropicErrorSchema, AnthropicMessageSchema, AnthropicMessagesBodySchema } from './anthropic-schemas.ts';
 import { encodeAnthropicMessage } from './encode-anthropic-message.ts';
-import { AnthropicStreamEncoder } from './encode-anthropic-stream.ts';
+import { AnthropicStreamEncoder, encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
 import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.ts';
 
 /**
@@ -96,7 +96,7 @@ function sendOutcome(
         provider: record.provider ?? 'upstream',
         signal: options.signal,
       });
-      return sendEventStream(reply, events, record);
+      return sendEventStream(reply, events, record, encodeAnthropicStreamError);
     }
     case 'forwarded':
       recordAnthropicResponseUsage(outcome.response.body, record);
@@ -118,6 +118,7 @@ function sendOutcome(
         reply,
         encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
         record,
+        encodeAnthropicStreamError,
       );
     }
   }

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Governance } from '../../governance/governance.ts';
 import type { Principal } from '../../governance/principal.ts';
+import { onRequestSettled } from '../request-context.ts';
 
 /**
  * Authenticates callers of governed and admin routes before their body is read, and, once a governed
- * response has gone, hands the request to governance to be priced, settled and recorded.
+ * response has gone (or its caller has), hands the request to governance to be priced, settled and recorded.
  */
 export function registerGovernance(app: FastifyInstance, governance: Governance): void {
   const { authenticator } = governance;
@@ -26,13 +27,14 @@ export function registerGovernance(app: FastifyInstance, governance: Governance)
     if (principal instanceof Promise) principal.then((found) => accept(request, found, admin, done), done);
     else accept(request, principal, admin, done);
   });
-  app.addHook('onResponse', function recordUsage(request, reply, done) {
+  // Once the response has gone, or its caller has (status 499): the parallel slot and reservations are
+  // released and the call recorded with the usage known so far.
+  onRequestSettled(app, function recordUsage(request, _reply, status) {
     // One row per call that named a model (listings and unauthenticated attempts are not recorded).
     const config = request.routeConfig;
     if (config.governed === true && request.record.model !== undefined) {
-      governance.finish(request.record, { status: reply.statusCode, route: config.url ?? request.url });
+      governance.finish(request.record, { status, route: config.url ?? request.url });
     }
-    done();
   });
 }
 

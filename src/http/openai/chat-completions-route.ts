@@ -8,7 +8,7 @@ import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
 import { encodeOpenAIChatResponse } from './encode-openai-chat-response.ts';
-import { OpenAIChatStreamEncoder } from './encode-openai-chat-stream.ts';
+import { encodeOpenAIStreamError, OpenAIChatStreamEncoder } from './encode-openai-chat-stream.ts';
 import {
   buildOpenAIPassthroughBody,
   callerWantsStreamUsage,
@@ -85,7 +85,7 @@ function sendOutcome(
         provider: record.provider ?? 'upstream',
         signal: options.signal,
       });
-      return sendEventStream(reply, events, record);
+      return sendEventStream(reply, events, record, encodeOpenAIStreamError);
     }
     case 'forwarded':
       recordOpenAIResponseUsage(outcome.response.body, record);
@@ -102,6 +102,7 @@ function sendOutcome(
         reply,
         encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
         record,
+        encodeOpenAIStreamError,
       );
     }
   }

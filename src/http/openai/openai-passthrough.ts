@@ -4,12 +4,14 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
 import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
+import { readOpenAIStreamEvent } from '../../formats/openai/read-openai-stream-event.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
+import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-text.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
@@ -69,18 +71,25 @@ export function buildOpenAIPassthroughBody(
 
 const includeUsageMember = '"stream_options":{"include_usage":true}';
 
-/** Reads usage and the finish reason of a non-streaming OpenAI body, without parsing all of it. */
+/**
+ * Reads usage and the finish reason of a non-streaming OpenAI body, without parsing all of it; throws
+ * the 502 for a body that is not a JSON object.
+ */
 export function recordOpenAIResponseUsage(body: Buffer, record: RequestRecord): void {
   const text = body.toString('utf8');
-  record.usage = readOpenAIUsage(readTrailingObject(text, 'usage')) ?? record.usage;
+  const usage = readOpenAIUsage(readTrailingObject(text, 'usage'));
+  if (!isJsonObjectText(text, usage !== undefined)) throw unreadableAnswer(record.provider ?? 'upstream');
+  record.usage = usage ?? record.usage;
   const finishReason = readTrailingString(text, 'finish_reason');
   if (finishReason !== undefined) record.finishReason = mapOpenAIFinishReason(finishReason);
 }
 
 /**
- * Relays an OpenAI-format upstream stream event by event, as it arrives. Reads usage on the way;
- * drops the usage chunk the gateway asked for on the caller's behalf; and ends a stream that breaks
- * off with an error event rather than letting it look finished.
+ * Relays an OpenAI-format upstream stream event by event, as it arrives: each event's bytes go to the
+ * caller untouched, while its usage, finish reason and errors are read by a real parse
+ * (`readOpenAIStreamEvent`). Drops the usage chunk the gateway asked for on the caller's behalf;
+ * counts the output streamed, for an estimate should the stream end early; and ends a stream that
+ * breaks off, or sends data that is not JSON, with an error event rather than letting it look finished.
  */
 export async function* relayOpenAIStream(
   events: AsyncIterable<EventSourceMessage>,
@@ -91,27 +100,31 @@ export async function* relayOpenAIStream(
   try {
     for await (const event of events) {
       const { data } = event;
-      if (data === '[DONE]') {
+      const read = readOpenAIStreamEvent(data);
+      if (read.kind === 'done') {
         yield 'data: [DONE]\n\n';
         return;
       }
-      // Only the chunks that can carry usage, a finish reason or an error are parsed.
-      if (data.includes('"usage":{') || data.includes('"finish_reason":"') || data.includes('"error"')) {
-        const chunk = parseChunk(data);
-        if (chunk !== undefined) {
-          const usage = readOpenAIUsage(chunk['usage']);
-          if (usage !== undefined) {
-            record.usage = usage;
-            const choices = chunk['choices'];
-            if (options.stripUsageChunk && Array.isArray(choices) && choices.length === 0) continue;
-          }
-          const [choice] = Array.isArray(chunk['choices']) ? chunk['choices'] : [];
-          if (isObject(choice) && typeof choice['finish_reason'] === 'string') {
-            finished = true;
-            record.finishReason = mapOpenAIFinishReason(choice['finish_reason']);
-          }
-          if (chunk['error'] !== undefined && chunk['error'] !== null) record.errorCode = 'upstream_error';
-        }
+      if (read.kind === 'invalid') {
+        const error = unreadableEvent(options.provider);
+        record.errorCode = error.code;
+        yield encodeOpenAIStreamError(error);
+        return;
+      }
+      if (read.kind === 'error') {
+        // Already in the caller's format: relayed as it is, and the stream ends there.
+        record.errorCode = 'upstream_error';
+        yield sseData(data);
+        return;
+      }
+      record.streamedChars += read.outputChars;
+      if (read.finishReason !== undefined) {
+        finished = true;
+        record.finishReason = mapOpenAIFinishReason(read.finishReason);
+      }
+      if (read.usage !== undefined) {
+        record.usage = read.usage;
+        if (read.usageOnly && options.stripUsageChunk) continue;
       }
       yield sseData(data);
     }
@@ -135,9 +148,19 @@ export async function* relayOpenAIStream(
   }
 }
 
+/** An upstream stream event whose data is not a JSON object: the caller's SDK could not read it either. */
+function unreadableEvent(provider: string): UpstreamError {
+  return new UpstreamError({
+    provider,
+    upstreamStatus: undefined,
+    upstreamMessage: 'a stream event was not JSON',
+    failure: 'invalid-response',
+  });
+}
+
 /**
  * Before its first content an OpenAI stream may send a role-only chunk; an `{"error": …}` chunk there
- * is a failure worth another attempt.
+ * is a failure worth another attempt, and data that is not JSON a failure of this target.
  */
 export function openAIPassthroughGate(provider: string): FirstContentGate<EventSourceMessage> {
   return {
@@ -150,10 +173,10 @@ export function openAIPassthroughGate(provider: string): FirstContentGate<EventS
       );
     },
     errorOf: (event): GatewayError | undefined => {
-      if (!event.data.includes('"error"')) return undefined;
-      const chunk = parseChunk(event.data);
-      if (chunk?.['error'] === undefined || chunk['error'] === null) return undefined;
-      const details = extractOpenAIError(chunk);
+      const read = readOpenAIStreamEvent(event.data);
+      if (read.kind === 'invalid') return unreadableEvent(provider);
+      if (read.kind !== 'error') return undefined;
+      const details = extractOpenAIError({ error: read.error });
       return new UpstreamError({
         provider,
         upstreamStatus: 500,

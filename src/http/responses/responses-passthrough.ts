@@ -78,12 +78,12 @@ export async function* relayResponsesStream(
      * response objects the events carry, as the caller expects to see it.
      */
     previousResponseId: string | null;
+    /** Where the relay has got to, kept up to date so that an error event written after it continues the numbering. */
+    progress: RelayProgress;
   },
 ): AsyncGenerator<string> {
-  const { previousResponseId } = options;
+  const { previousResponseId, progress } = options;
   const { record } = options;
-  let sequence = -1;
-  let lastResponse: JsonObject | undefined;
   try {
     for await (const event of events) {
       const type = event.event ?? '';
@@ -94,9 +94,9 @@ export async function* relayResponsesStream(
           data['response']['previous_response_id'] = previousResponseId;
           text = `event: ${type}\n${sseData(JSON.stringify(data))}`;
         }
-        if (typeof data?.['sequence_number'] === 'number') sequence = data['sequence_number'];
+        if (typeof data?.['sequence_number'] === 'number') progress.sequence = data['sequence_number'];
         const response = data?.['response'];
-        if (isObject(response)) lastResponse = response;
+        if (isObject(response)) progress.lastResponse = response;
         if (terminalEvents.has(type)) {
           if (type === 'error' || type === 'response.failed') record.errorCode = 'upstream_error';
           if (isObject(response)) {
@@ -107,7 +107,7 @@ export async function* relayResponsesStream(
           return;
         }
       } else {
-        sequence = readSequence(event.data, sequence);
+        progress.sequence = readSequence(event.data, progress.sequence);
       }
       yield text;
     }
@@ -118,21 +118,31 @@ export async function* relayResponsesStream(
       failure: 'interrupted',
     });
     record.errorCode = error.code;
-    yield failedEvent(error, sequence + 1, lastResponse);
+    yield encodeRelayFailure(error, progress);
   } catch (error) {
     const failure = toStreamReadFailure(error, options.provider, options.signal);
     record.errorCode = failure.code;
-    yield failedEvent(failure, sequence + 1, lastResponse);
+    yield encodeRelayFailure(failure, progress);
   }
 }
 
-/** `response.failed` after a broken upstream stream, on the response the upstream had announced. */
-function failedEvent(error: GatewayError, sequence: number, response: JsonObject | undefined): string {
+/** The last `sequence_number` relayed and the last response object an event carried. */
+export interface RelayProgress {
+  sequence: number;
+  lastResponse: JsonObject | undefined;
+}
+
+/**
+ * `response.failed` after a broken (or cut: too long) upstream stream, numbered after the last event
+ * relayed, on the response the upstream had announced.
+ */
+export function encodeRelayFailure(error: GatewayError, progress: RelayProgress): string {
+  progress.sequence += 1;
   const data = {
     type: 'response.failed',
-    sequence_number: sequence,
+    sequence_number: progress.sequence,
     response: {
-      ...(response ?? { id: 'resp_failed', object: 'response', output: [] }),
+      ...(progress.lastResponse ?? { id: 'resp_failed', object: 'response', output: [] }),
       status: 'failed',
       error: { code: responsesErrorCode(error), message: error.message },
     },

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { encodeResponsesResponse } from '../../formats/openai-responses/encode-responses-response.ts';
 import { ResponsesStreamEncoder } from '../../formats/openai-responses/encode-responses-stream.ts';
 import { parseResponsesRequest } from '../../formats/openai-responses/parse-responses-request.ts';
@@ -19,6 +20,8 @@ import { continuesConversation, expandConversation, inputItems } from './expand-
 import { responseOwner } from './response-owner.ts';
 import {
   buildResponsesPassthroughBody,
+  encodeRelayFailure,
+  type RelayProgress,
   recordResponseObject,
   relayResponsesStream,
   responsesPassthroughGate,
@@ -134,14 +137,16 @@ function sendOutcome(
   const { record } = options;
   switch (outcome.kind) {
     case 'forwarded-stream': {
+      const progress: RelayProgress = { sequence: -1, lastResponse: undefined };
       const events = relayResponsesStream(outcome.events, {
         record,
         provider: record.provider ?? 'upstream',
         signal: options.signal,
         onFinal: (response) => save?.(response),
         previousResponseId: options.envelope.previousResponseId,
+        progress,
       });
-      return sendEventStream(reply, events, record);
+      return sendEventStream(reply, events, record, (error) => encodeRelayFailure(error, progress));
     }
     case 'forwarded': {
       const upstreamText = outcome.response.body.toString('utf8');
@@ -174,7 +179,13 @@ function sendOutcome(
     case 'stream': {
       const encoder = new ResponsesStreamEncoder(options.envelope, options.toolNames);
       const events = encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record);
-      return sendEventStream(reply, save === undefined ? events : saveWhenDone(events, encoder, save), record);
+      const encodeError = (error: GatewayError): string => encoder.encode({ type: 'error', error });
+      return sendEventStream(
+        reply,
+        save === undefined ? events : saveWhenDone(events, encoder, save),
+        record,
+        encodeError,
+      );
     }
   }
 }

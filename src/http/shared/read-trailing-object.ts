@@ -47,11 +47,21 @@ const closeBrace = 0x7d;
 const quote = 0x22;
 const backslash = 0x5c;
 
-/** The string value of the last `"key":"value"` in `text` (a finish or stop reason). */
+/**
+ * The string value of the last `"key":"value"` in `text` (a finish or stop reason); blanks around the
+ * colon are allowed, as Python's `json.dumps` writes `"key": "value"`.
+ */
 export function readTrailingString(text: string, key: string): string | undefined {
-  const marker = text.lastIndexOf(`"${key}":"`);
+  const marker = text.lastIndexOf(`"${key}"`);
   if (marker === -1) return undefined;
-  const start = marker + key.length + 4;
-  const end = text.indexOf('"', start);
-  return end === -1 ? undefined : text.slice(start, end);
+  let start = marker + key.length + 2;
+  let colon = false;
+  for (; start < text.length; start++) {
+    const code = text.charCodeAt(start);
+    if (code === colonCode && !colon) colon = true;
+    else if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) break;
+  }
+  if (!colon || text.charCodeAt(start) !== quote) return undefined;
+  const end = text.indexOf('"', start + 1);
+  return end === -1 ? undefined : text.slice(start + 1, end);
 }

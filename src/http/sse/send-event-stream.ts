@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { capturedBodyChars } from '../../logging/redact-text.ts';
 
@@ -7,26 +8,41 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** How long a stream waits for its caller to take more data before it is ended. */
     streamWriteTimeoutMs: number;
+    /** The most bytes one stream sends its caller before it is ended with an error event. */
+    maxStreamBytes: number;
   }
 }
 
-/** Sets how long a stream waits for a caller that reads nothing (`server.stream_write_timeout_ms`). */
-export function registerEventStreams(app: FastifyInstance, options: { writeTimeoutMs: number }): void {
+/**
+ * Sets how long a stream waits for a caller that reads nothing (`server.stream_write_timeout_ms`) and
+ * how long a stream may be (`server.max_stream_bytes`).
+ */
+export function registerEventStreams(
+  app: FastifyInstance,
+  options: { writeTimeoutMs: number; maxBytes: number },
+): void {
   app.decorate('streamWriteTimeoutMs', options.writeTimeoutMs);
+  app.decorate('maxStreamBytes', options.maxBytes);
 }
+
+/** How a stream ends in its caller's format when the gateway ends it (`stream_too_long`). */
+export type StreamErrorEncoder = (error: GatewayError) => string;
 
 /**
  * Sends `events` (SSE text) as a `text/event-stream` response, writing each piece to the socket the
  * moment it is produced. The reply is taken over from Fastify (no Readable and pipe in between: they
  * cost a few scheduling hops per event); Fastify still runs the onResponse hooks when it finishes.
  * A slow caller is waited for (`drain`), never buffered for: the upstream is not read meanwhile, so
- * TCP pushes back on it. A caller that takes nothing for `streamWriteTimeoutMs` is cut off. When the
- * caller goes away the generator chain is returned, which releases the upstream.
+ * TCP pushes back on it. A caller that takes nothing for `streamWriteTimeoutMs` is cut off. A stream
+ * that would pass `maxStreamBytes` ends with `encodeError`'s event instead (a runaway upstream must
+ * not stream for ever). When the caller goes away the generator chain is returned, which releases
+ * the upstream.
  */
 export function sendEventStream(
   reply: FastifyReply,
   events: AsyncIterable<string>,
   record: RequestRecord,
+  encodeError: StreamErrorEncoder,
 ): FastifyReply {
   reply.hijack();
   const response = reply.raw;
@@ -44,23 +60,47 @@ export function sendEventStream(
   // Tells nginx-style proxies in front of the gateway not to buffer the stream either.
   headers['x-accel-buffering'] = 'no';
   response.writeHead(reply.statusCode, headers);
-  void pump(response, events, record, reply.log, reply.server.streamWriteTimeoutMs);
+  const { server } = reply;
+  void pump(response, events, {
+    record,
+    log: reply.log,
+    writeTimeoutMs: server.streamWriteTimeoutMs,
+    maxBytes: server.maxStreamBytes,
+    encodeError,
+  });
   return reply;
 }
 
 async function pump(
   response: ServerResponse,
   events: AsyncIterable<string>,
-  record: RequestRecord,
-  log: FastifyBaseLogger,
-  writeTimeoutMs: number,
+  options: {
+    record: RequestRecord;
+    log: FastifyBaseLogger;
+    writeTimeoutMs: number;
+    maxBytes: number;
+    encodeError: StreamErrorEncoder;
+  },
 ): Promise<void> {
+  const { record, log, writeTimeoutMs, maxBytes } = options;
   const iterator = events[Symbol.asyncIterator]();
+  let sent = 0;
   try {
     for (;;) {
       const next = await iterator.next();
       if (next.done === true || response.destroyed) break;
       record.firstByteAt ??= performance.now();
+      sent += Buffer.byteLength(next.value);
+      if (sent > maxBytes) {
+        const error = new GatewayError(
+          'stream_too_long',
+          `The stream passed the gateway's bound of ${maxBytes} bytes (server.max_stream_bytes) and was ended.`,
+        );
+        record.errorCode = error.code;
+        log.warn({ maxBytes }, 'stream ended: it passed server.max_stream_bytes');
+        response.write(options.encodeError(error));
+        break;
+      }
       // Body logging (opt-in) keeps the start of the stream as sent.
       if (record.responseLog !== undefined && record.responseLog.length < capturedBodyChars)
         record.responseLog += next.value;

@@ -189,6 +189,19 @@ describe('loadConfig', () => {
     assertConfigError(() => loadWith('upstream:\n  timeout_ms: 0\n'), /upstream\.timeout_ms/);
   });
 
+  it('bounds a stream’s length: 100 MiB by default, server.max_stream_bytes, LLM_PROXY_MAX_STREAM_BYTES over it', () => {
+    assert.equal(loadConfig({ env: {} }).server.maxStreamBytes, 100 * 1024 * 1024);
+    assert.equal(loadWith('server:\n  max_stream_bytes: 5000\n').server.maxStreamBytes, 5000);
+    assert.equal(
+      loadWith('server:\n  max_stream_bytes: 5000\n', { LLM_PROXY_MAX_STREAM_BYTES: '7000' }).server.maxStreamBytes,
+      7000,
+    );
+    assertConfigError(
+      () => loadConfig({ env: { LLM_PROXY_MAX_STREAM_BYTES: 'lots' } }),
+      /^LLM_PROXY_MAX_STREAM_BYTES:/,
+    );
+  });
+
   it('reports bad env values by name', () => {
     assertConfigError(
       () => loadConfig({ env: { OPENAI_BASE_URL: 'api.openai.com' } }),
