@@ -24,7 +24,8 @@ export class MockLenientUpstream extends MockUpstreamServer {
 }
 
 function answer(request: RecordedRequest, response: ServerResponse): void {
-  const body = isObject(request.body) ? request.body : {};
+  const parsed = request.body ?? parseLeniently(request.rawBody);
+  const body = isObject(parsed) ? parsed : {};
   const model = typeof body['model'] === 'string' ? body['model'] : 'mock-model';
   const stream = body['stream'] === true;
   const text = `You said: ${echo(body)}`;
@@ -36,6 +37,15 @@ function answer(request: RecordedRequest, response: ServerResponse): void {
   else if (path === '/v1/messages' && stream) anthropicStream(response, model);
   else if (path === '/v1/messages') anthropicMessage(response, model, text);
   else sendJson(response, 404, { error: { message: `Not found: ${request.path}`, type: 'invalid_request_error' } });
+}
+
+/** Even a body with a byte-order mark (which JSON.parse refuses) is read: this upstream accepts anything. */
+function parseLeniently(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\ufeff/, ''));
+  } catch {
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is JsonObject {
