@@ -163,8 +163,15 @@ async function checkStillHealthy(
 ): Promise<string[]> {
   const problems: string[] = [];
   for (const path of ['/health/live', '/health/ready']) {
-    const response = await fetch(`${gateway.url}${path}`);
-    if (response.status !== 200) problems.push(`${path}: ${response.status} ${await response.text()}`);
+    // Three tries: readiness allows its dependencies a second each, which a loaded machine may miss once.
+    let answer = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await fetch(`${gateway.url}${path}`);
+      answer = response.status === 200 ? '' : `${path}: ${response.status} ${await response.text()}`;
+      if (answer === '') break;
+      await sleep(500);
+    }
+    if (answer !== '') problems.push(answer);
   }
   const probe = await createKey('fuzz probe');
   const headers = { authorization: `Bearer ${probe.key}` };

@@ -28,7 +28,7 @@ export function judgeOutcome(
     (secret) => text.includes(secret) || Object.values(headers).some((value) => value.includes(secret)),
   );
   if (leaked !== undefined) return { failure: 'secret in answer', seen };
-  if (status >= 500) return { failure: 'gateway 5xx', seen };
+  if (status >= 500 && !isReadinessRefusal(request, status, text)) return { failure: 'gateway 5xx', seen };
   if (status >= 400 && request.method !== 'HEAD' && !isJsonError(text, contentType))
     return {
       failure: 'non-JSON error',
@@ -43,6 +43,16 @@ export function judgeOutcome(
   )
     return { failure: 'error in a 200 stream', seen: `${status} ${JSON.stringify(text.slice(-200))}` };
   return undefined;
+}
+
+/**
+ * `/health/ready` answers 503 `not_ready` when the store is slow to answer (over a second, as on a loaded
+ * machine): its documented answer, not a fault. The campaign checks readiness again at its end.
+ */
+function isReadinessRefusal(request: FuzzRequest, status: number, text: string): boolean {
+  if (request.route !== 'GET /health/ready' || request.method !== 'GET' || status !== 503) return false;
+  const parsed = parseJson(text);
+  return typeof parsed === 'object' && parsed !== null && 'status' in parsed && parsed.status === 'not_ready';
 }
 
 function parseJson(text: string): unknown {
