@@ -90,9 +90,18 @@ function serialise(value: unknown, splices: Buffer[] = []): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * A nasty value, copied: the table's objects are shared, and a later mutation of the same body may
+ * write inside one (several values), which polluted the table for every later request (a cycle, then
+ * a stack overflow in the next store's campaign). Copying draws nothing from the PRNG: same sequence.
+ */
+function pickNastyValue(random: SeededRandom): unknown {
+  return structuredClone(random.pick(nastyValues));
+}
+
 function setNastyValue(random: SeededRandom, value: Record<string, unknown>): MutatedBody {
   const path = randomPath(random, value);
-  const item = random.pick(nastyValues);
+  const item = pickNastyValue(random);
   setAt(value, path, item);
   return { mutation: `value ${label(item)} at ${at(path)}`, body: serialise(value) };
 }
@@ -124,7 +133,7 @@ function objectPaths(value: unknown): JsonPath[] {
 function addExtraKey(random: SeededRandom, value: Record<string, unknown>): MutatedBody {
   const path = random.pick(objectPaths(value));
   const key = random.pick(nastyKeys);
-  const item = random.chance(0.5) ? { polluted: 'yes' } : random.pick(nastyValues);
+  const item = random.chance(0.5) ? { polluted: 'yes' } : pickNastyValue(random);
   setAt(value, [...path, key], item);
   return { mutation: `extra key ${JSON.stringify(key.slice(0, 20))} at ${at(path)}`, body: serialise(value) };
 }
@@ -172,7 +181,7 @@ function multipleValues(random: SeededRandom, value: Record<string, unknown>): M
       // Splices are filled in text order; a token that replaced an earlier one drops that splice.
       setAt(value, path, spliceToken);
       splices.push(raw);
-    } else setAt(value, path, random.pick(nastyValues));
+    } else setAt(value, path, pickNastyValue(random));
   }
   const text = JSON.stringify(value);
   const tokens = text.split(`"${spliceToken}"`).length - 1;
@@ -183,7 +192,7 @@ function textMutation(random: SeededRandom, value: Record<string, unknown>): Mut
   const text = JSON.stringify(value);
   const keys = Object.keys(value);
   const key = keys.length === 0 ? 'model' : random.pick(keys);
-  const nasty = JSON.stringify(random.pick(nastyValues)) ?? 'null';
+  const nasty = JSON.stringify(pickNastyValue(random)) ?? 'null';
   return random.pick<() => MutatedBody>([
     () => ({ mutation: 'truncated JSON', body: Buffer.from(text.slice(0, random.integer(0, text.length - 1))) }),
     () => ({ mutation: 'duplicate key, nasty first', body: Buffer.from(`{"${key}":${nasty},${text.slice(1)}`) }),
