@@ -23,6 +23,7 @@ export const errorCodes = {
     status: 405,
     summary: 'The method is not served here (CONNECT: the gateway is no forward proxy).',
   },
+  uri_too_long: { status: 414, summary: 'A path segment of the URL is longer than the router takes.' },
   request_timeout: { status: 408, summary: 'The request headers or body did not arrive in time.' },
   expectation_failed: { status: 417, summary: 'An `Expect` header other than `100-continue`.' },
   headers_too_large: { status: 431, summary: 'The request headers exceed 16 KB.' },
@@ -30,8 +31,9 @@ export const errorCodes = {
   payload_too_large: { status: 413, summary: 'The request body exceeds the route limit.' },
   unsupported_media_type: { status: 415, summary: 'The request body is not JSON.' },
   provider_not_configured: {
-    status: 500,
-    summary: 'The provider has no API key; the message names the variable.',
+    status: 404,
+    summary:
+      "The provider is known but not configured here (no API key; the message names the variable): like a model that isn't found.",
   },
   internal_error: { status: 500, summary: 'An unexpected gateway fault; details are in the log.' },
   context_window_exceeded: { status: 400, summary: "The input does not fit the model's context window." },

@@ -19,7 +19,7 @@ import { registerChatRoute } from './chat/chat-route.ts';
 import { answerClientError, answerProtocolErrors } from './connection/answer-protocol-errors.ts';
 import { registerCors } from './cors/register-cors.ts';
 import type { ErrorShape } from './errors/error-shape.ts';
-import { registerErrorHandler } from './errors/register-error-handler.ts';
+import { answerFrameworkError, registerErrorHandler } from './errors/register-error-handler.ts';
 import { registerGovernance } from './governance/register-governance.ts';
 import { type ReadinessCheck, registerHealthRoutes } from './health/health-routes.ts';
 import { registerModelsRoutes } from './models/models-route.ts';
@@ -66,6 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     // Connection hygiene: a keep-alive longer than the balancers' in front, and slow-loris bounds
     // checked every second (Node's default check runs every 30 s).
     serverFactory: admissionServerFactory(options.admission, admittedPaths, {

@@ -64,7 +64,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       body: string | Buffer,
       done: (error: Error | null, value?: unknown) => void,
     ) {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
+      const received = typeof body === 'string' ? body : body.toString('utf8');
+      // A byte-order mark is dropped once, here: neither parsed nor forwarded upstream (RFC 8259 §8.1
+      // lets a parser ignore it; an upstream may not).
+      const text = received.charCodeAt(0) === 0xfeff ? received.slice(1) : received;
       // An empty body is no body (many HTTP helpers send `content-type: application/json` on every
       // call, DELETE included): only a route that takes a body refuses it.
       if (text.length === 0 && request.routeOptions.schema?.body === undefined) {

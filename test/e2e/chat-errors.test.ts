@@ -98,10 +98,10 @@ describe('/chat error mapping', () => {
     );
   });
 
-  it('a provider without its key → 500 naming the env var to set', async () => {
+  it('a provider without its key → 404 naming the env var to set', async () => {
     const message = assertError(
       await chat({ provider: 'deepseek', model: 'deepseek-chat', prompt: 'hi' }),
-      500,
+      404,
       'provider_not_configured',
     );
     assert.match(message, /DEEPSEEK_API_KEY/);

@@ -234,7 +234,11 @@ describe(`Codex CLI ${codexVersion} → gateway`, () => {
       const transcript = `${model}: exit ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
       assert.notEqual(result.exitCode, 0, transcript);
       // The gateway's `response.failed` message, as Codex shows it: not a silent close, not a hang.
-      assert.match(result.stderr, /ERROR: .*upstream stream was interrupted: it broke off before it finished/, transcript);
+      assert.match(
+        result.stderr,
+        /ERROR: .*upstream stream was interrupted: it broke off before it finished/,
+        transcript,
+      );
     }
   });
 

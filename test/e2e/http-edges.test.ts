@@ -31,6 +31,8 @@ describe('HTTP edges', () => {
     await gateway.close();
     await openai.close();
   });
+  /** The gateway's error-level log lines: a client's mistake is not the gateway's error. */
+  const errorLines = () => gateway.logs.filter((line) => /"level":(?:50|60)/.test(line));
 
   it("an oversize body's 413 was sometimes lost to a reset: a client that writes it all reads the 413 every time", async () => {
     for (let round = 0; round < 4; round++) {
@@ -114,5 +116,62 @@ describe('HTTP edges', () => {
     // The model id itself stays case-sensitive, and the allow-list still holds on both routes.
     assert.equal((await chat('OpenAI', 'GPT-4o')).status, 403);
     assert.equal((await completions('OpenAI/GPT-4o')).status, 403);
+  });
+
+  it("QUERY with no body gave a 500 (Method 'QUERY' must provide a 'Content-Type'): a JSON 4xx for any method", async () => {
+    const query = await rawHttpExchange({
+      url: gateway.url,
+      head: 'QUERY /health/live HTTP/1.1\r\nhost: gateway\r\n\r\n',
+    });
+    assertJsonAnswer(query, 415, 'unsupported_media_type');
+    const auth = `authorization: Bearer ${masterKey}\r\n`;
+    for (const method of ['QUERY', 'PROPFIND', 'PURGE', 'MKCOL', 'SEARCH', 'LOCK', 'TRACE', 'PUT']) {
+      for (const path of ['/health/live', '/admin/keys', '/v1/chat/completions', '/chat']) {
+        for (const contentType of ['', 'content-type: application/json\r\n', 'content-type: text/plain\r\n']) {
+          const result = await rawHttpExchange({
+            url: gateway.url,
+            head: `${method} ${path} HTTP/1.1\r\nhost: gateway\r\n${auth}${contentType}content-length: 0\r\n\r\n`,
+          });
+          assert.equal(result.errorCode, undefined, `${method} ${path}`);
+          assert.ok(
+            result.status !== undefined && result.status >= 400 && result.status < 500,
+            `${method} ${path} ${contentType}: ${result.status} ${result.body}`,
+          );
+          assert.match(result.headers, /content-type: application\/json/i, `${method} ${path}`);
+        }
+      }
+    }
+    assert.deepEqual(errorLines(), []);
+  });
+
+  it('a malformed chunked body was logged as an error ("unhandled error: aborted"): a 400 in the route shape, no error logged', async () => {
+    const chunked = (path: string) =>
+      rawHttpExchange({
+        url: gateway.url,
+        head: `POST ${path} HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer ${masterKey}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`,
+      });
+    assertJsonAnswer(await chunked('/v1/chat/completions'), 400, 'invalid_request');
+    assert.equal(assertJsonAnswer(await chunked('/v1/messages'), 400, 'invalid_request_error')['type'], 'error');
+    assertJsonAnswer(await chunked('/admin/keys'), 400, 'invalid_request');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(errorLines(), []);
+  });
+
+  it("Fastify's own routing errors (bad percent-escape, over-long id) were in its shape, echoing the path: ours, in the route's shape", async () => {
+    const get = (path: string) =>
+      rawHttpExchange({
+        url: gateway.url,
+        head: `GET ${path} HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer ${masterKey}\r\n\r\n`,
+      });
+    const badUrl = await get('/v1/models/%ff-secret-path');
+    const openaiShaped = assertJsonAnswer(badUrl, 400, 'invalid_request');
+    assert.equal((openaiShaped['error'] as { type: string }).type, 'invalid_request_error');
+    const longId = await get(`/admin/keys/${'k'.repeat(200)}`);
+    assertJsonAnswer(longId, 414, 'uri_too_long');
+    assert.match(longId.headers, /\r\nx-request-id: /i);
+    for (const result of [badUrl, longId]) {
+      assert.doesNotMatch(result.body, /secret-path|kkkkkkkk|FST_ERR/);
+    }
+    assert.deepEqual(errorLines(), []);
   });
 });

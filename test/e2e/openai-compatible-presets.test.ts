@@ -180,7 +180,7 @@ describe('OpenAI-compatible presets', () => {
         model: 'groq/llama-3.3-70b-versatile',
         messages: [{ role: 'user', content: 'hi' }],
       });
-      assert.equal(answer.status, 500);
+      assert.equal(answer.status, 404);
       assert.match(answer.text, /GROQ_API_KEY/);
       const generic = await postJson(`${bare.url}/v1/chat/completions`, {
         model: 'openai-compatible/x',

@@ -116,6 +116,14 @@ describe('architecture', () => {
     }
   });
 
+  it('/chat threw a bare Error: the HTTP layer throws typed errors only (src/errors/)', () => {
+    for (const { file } of graph) {
+      if (!file.startsWith('http/')) continue;
+      const text = readFileSync(join(src, file), 'utf8');
+      assert.ok(!/throw new (?:Type|Range)?Error\(/.test(text), `${file} throws an untyped Error; use a GatewayError`);
+    }
+  });
+
   it('source files stay small', () => {
     for (const { file } of graph) {
       const lines = readFileSync(join(src, file), 'utf8').split('\n').length;

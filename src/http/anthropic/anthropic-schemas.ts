@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ModelNameSchema } from '../shared/model-name-schema.ts';
 
 const Message = Type.Object({
   role: Type.String(),
@@ -8,7 +9,7 @@ const Message = Type.Object({
 /** The Messages body as the route validates it: the fields read, typed; everything else passed on. */
 export const AnthropicMessagesBodySchema = Type.Object(
   {
-    model: Type.String({ minLength: 1, description: 'An alias, `provider/model`, or a bare model name.' }),
+    model: ModelNameSchema('An alias, `provider/model`, or a bare model name.'),
     max_tokens: Type.Integer({ minimum: 0 }),
     messages: Type.Array(Message),
     stream: Type.Optional(Type.Boolean()),
@@ -19,7 +20,7 @@ export const AnthropicMessagesBodySchema = Type.Object(
 
 /** count_tokens takes the same body without `max_tokens`. */
 export const AnthropicCountTokensBodySchema = Type.Object({
-  model: Type.String({ minLength: 1 }),
+  model: ModelNameSchema(),
   messages: Type.Array(Message),
   system: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Object({ type: Type.String() }))])),
 });

@@ -8,9 +8,32 @@ const perMessageTokens = 3;
 type CountTokens = (text: string) => number;
 let tokenizer: Promise<CountTokens> | undefined;
 
+/**
+ * The longest run of non-space (or of space) characters tokenized in one piece. BPE merges within a
+ * pre-tokenized word cost time quadratic in the word's length (100,000 characters without a space:
+ * 9 s with the event loop frozen); no real word comes near this, so ordinary text counts exactly.
+ */
+export const maxRunLength = 256;
+/** A run at least `maxRunLength` long, split off (the capture keeps it in `split`'s result). */
+const longRun = new RegExp(`(\\S{${maxRunLength}}|\\s{${maxRunLength}})`, 'u');
+
+/**
+ * Counts `text` in pieces that hold no run longer than `maxRunLength`, so the cost is linear in the
+ * text's length; a long run's tokens are counted per piece (a slight overestimate, never more than a
+ * token per piece).
+ */
+export function countInBoundedRuns(text: string, count: CountTokens): number {
+  if (text.length < maxRunLength) return count(text);
+  let tokens = 0;
+  for (const piece of text.split(longRun)) if (piece !== '') tokens += count(piece);
+  return tokens;
+}
+
 /** The o200k tokenizer, loaded on first use only: its tables cost memory the hot path never needs. */
 function loadTokenizer(): Promise<CountTokens> {
-  tokenizer ??= import('gpt-tokenizer').then((module) => (text: string) => module.countTokens(text));
+  tokenizer ??= import('gpt-tokenizer').then(
+    (module) => (text: string) => countInBoundedRuns(text, (piece) => module.countTokens(piece)),
+  );
   return tokenizer;
 }
 

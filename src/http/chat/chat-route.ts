@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
@@ -44,7 +45,8 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway, govern
           messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
         }),
       });
-      if (outcome.kind !== 'response') throw new Error(`unexpected ${outcome.kind} outcome for /chat`);
+      if (outcome.kind !== 'response')
+        throw new GatewayError('internal_error', `A non-streamed /chat call gave a ${outcome.kind} outcome.`);
       const { response } = outcome;
       record.usage = response.usage;
       record.finishReason = response.finishReason;

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { ModelNameSchema } from '../shared/model-name-schema.ts';
 
 /** The seed's request: `{provider, model, prompt}`. Extra fields are ignored, as Pydantic did. */
 export const ChatBodySchema = Type.Object({
@@ -6,7 +7,7 @@ export const ChatBodySchema = Type.Object({
     minLength: 1,
     description: 'Provider name, case-insensitive (openai, anthropic, deepseek, mock).',
   }),
-  model: Type.String({ minLength: 1, description: 'The model id at that provider.' }),
+  model: ModelNameSchema('The model id at that provider.'),
   prompt: Type.String({ description: 'Sent as one user message.' }),
 });
 export type ChatBody = Static<typeof ChatBodySchema>;

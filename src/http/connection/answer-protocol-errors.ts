@@ -63,7 +63,13 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  socket.end(rawResponse(answer, 'simple'));
+  // A body's framing error comes after the head was read: the answer takes the route's shape then.
+  const request = current?.req;
+  const shape =
+    request?.url === undefined
+      ? 'simple'
+      : shapeForPath(request.url, request.headers['anthropic-version'] !== undefined);
+  socket.end(rawResponse(answer, shape));
   // A timed-out client is slow on purpose, perhaps: it gets no more time. Any other may still be sending.
   if (answer.code === 'request_timeout') setImmediate(() => socket.destroy());
   else linger(socket as Socket, () => false);

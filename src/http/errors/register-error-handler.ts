@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
 import { drainRefusedBody } from '../connection/drain-refused-body.ts';
 import type { ErrorShape } from './error-shape.ts';
 import { renderAnthropicError } from './render-anthropic-error.ts';
@@ -36,7 +37,9 @@ export function shapeForPath(path: string, fromAnthropicClient: boolean): ErrorS
 /** Sends `error` in the caller's API shape, with its status and headers. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply {
   const error = toGatewayError(thrown);
-  request.record.errorCode = error.code;
+  // Fastify's routing errors (`answerFrameworkError`) come before any hook: no record then.
+  const record = request.record as RequestRecord | undefined;
+  if (record !== undefined) record.errorCode = error.code;
   if (error.code === 'internal_error') request.log.error({ err: thrown }, 'unhandled error');
   // Refusals under overload are counted, not logged one by one: that would add load when there is too much.
   else if (error.status >= 500 && error.code !== 'overloaded')
@@ -47,6 +50,16 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
     .code(error.status)
     .type('application/json')
     .send(renderError(error, shapeFor(request), request.id));
+}
+
+/**
+ * Fastify's `frameworkErrors`: a malformed percent-escape or an over-long path parameter, found while
+ * routing, before any hook ran (so no record, no request-id header yet). Rendered like every other
+ * error, in the shape the path calls for, without echoing the path.
+ */
+export function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  sendError(request, reply, error);
 }
 
 /**

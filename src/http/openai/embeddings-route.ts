@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest } from '../governance/admit-request.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
+import { ModelNameSchema } from '../shared/model-name-schema.ts';
 import { readTrailingObject } from '../shared/read-trailing-object.ts';
 import { OpenAIErrorSchema } from './openai-schemas.ts';
 
@@ -33,7 +35,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
         summary: 'OpenAI Embeddings, for OpenAI-format providers.',
         tags: ['openai'],
         body: Type.Object({
-          model: Type.String({ minLength: 1 }),
+          model: ModelNameSchema(),
           input: Type.Union([Type.String(), Type.Array(Type.Unknown())]),
         }),
         response: { 200: EmbeddingsResponseSchema, '4xx': OpenAIErrorSchema, '5xx': OpenAIErrorSchema },
@@ -52,7 +54,8 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
         signal: request.callerSignal,
         forwardedHeaders: {},
       });
-      if (response.kind !== 'buffered') throw new Error('embeddings never stream');
+      if (response.kind !== 'buffered')
+        throw new GatewayError('internal_error', 'An embeddings call gave a streamed response.');
       setGatewayHeaders(reply, record);
       record.usage = readOpenAIUsage(readTrailingObject(response.body.toString('utf8'), 'usage'));
       priceResponse(reply, record, governance);

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ModelNameSchema } from '../shared/model-name-schema.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -8,7 +9,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
  */
 export const OpenAIChatBodySchema = Type.Object(
   {
-    model: Type.String({ minLength: 1, description: 'An alias, `provider/model`, or a bare model name.' }),
+    model: ModelNameSchema('An alias, `provider/model`, or a bare model name.'),
     messages: Type.Array(Type.Object({ role: Type.String() }), { minItems: 1 }),
     stream: Type.Optional(Nullable(Type.Boolean())),
     stream_options: Type.Optional(Nullable(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }))),
