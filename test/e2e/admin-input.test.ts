@@ -328,5 +328,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const noBody = await admin('PATCH', `/admin/keys/${id}`, '');
       assert.equal(noBody.status, 400, noBody.text);
     });
+
+    it('a key may allow any model name the proxy routes take (256 characters), and no longer one', async () => {
+      const longest = `openai/${'m'.repeat(256 - 'openai/'.length)}`;
+      const created = await admin('POST', '/admin/keys', JSON.stringify({ name: 'long-model', models: [longest] }));
+      assert.equal(created.status, 201, created.text);
+      const tooLong = await admin('POST', '/admin/keys', JSON.stringify({ name: 'too-long', models: [`${longest}m`] }));
+      assertRefused(tooLong, 'models[0]', 'a 257-character model name');
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import { keyValueRanges } from '../../governance/key-value-ranges.ts';
+import { maxModelNameLength } from '../shared/model-name-schema.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -14,7 +15,7 @@ const storableString =
 
 const keyFields = {
   name: Type.String({ minLength: 1, maxLength: 200, description: storableString }),
-  models: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  models: Type.Array(Type.String({ minLength: 1, maxLength: maxModelNameLength }), {
     maxItems: 200,
     description: 'Aliases, `provider/model` names, `provider/*` patterns or `*`; absent means every model.',
   }),
@@ -110,7 +111,7 @@ export const KeyListQuerySchema = Type.Object({
 
 export const UsageQuerySchema = Type.Object({
   key_id: Type.Optional(Type.String({ maxLength: 100, description: storableString })),
-  model: Type.Optional(Type.String({ maxLength: 300, description: storableString })),
+  model: Type.Optional(Type.String({ maxLength: maxModelNameLength, description: storableString })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive, RFC 3339 (ISO 8601).' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive, RFC 3339 (ISO 8601).' })),
   group_by: Type.Optional(Type.Union([Type.Literal('key'), Type.Literal('model'), Type.Literal('day')])),
