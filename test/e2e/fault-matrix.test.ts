@@ -153,7 +153,7 @@ describe('fault matrix: what a caller sees for each upstream fault', () => {
     });
   }
 
-  it('no fault is passed off as a success', { todo: '#26 items 5 and 12 (stream) change these rows' }, () => {
+  it('no fault is passed off as a success (non-JSON 200, garbage SSE, cut or stalled answers: #26 items 5 and 12)', () => {
     const passedOff = cells.filter((cell) => !cell.observed.toldFailure);
     assert.deepEqual(
       passedOff.map(
@@ -162,6 +162,15 @@ describe('fault matrix: what a caller sees for each upstream fault', () => {
       ),
       [],
     );
+  });
+  it('an answer that broke off after its 200 began is not retried, streamed or not (#26 item 12: billed twice)', () => {
+    const cut = cells.filter((cell) => cell.fault.name === 'cut mid-way');
+    assert.ok(cut.length > 0, 'the matrix measured the cut');
+    for (const cell of cut) {
+      const where = `${cell.path.name}, ${cell.stream ? 'streamed' : 'not streamed'}: ${cell.observed.seen}`;
+      assert.equal(cell.upstreamRequests, 1, where);
+      assert.match(cell.observed.seen, /interrupted/, where);
+    }
   });
 });
 

@@ -7,3 +7,11 @@ export class DeadlineExceeded extends Error {
 export class CallerGone extends Error {
   override readonly name = 'CallerGone';
 }
+
+/**
+ * A buffered answer that broke off after its status line: the upstream had begun answering (and may
+ * bill for it), so this is an interrupted answer, not an unreachable upstream, and it is not retried.
+ */
+export class AnswerInterrupted extends Error {
+  override readonly name = 'AnswerInterrupted';
+}

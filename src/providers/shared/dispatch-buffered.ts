@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { DeadlineExceeded } from './abort-reasons.ts';
+import { AnswerInterrupted, DeadlineExceeded } from './abort-reasons.ts';
 import { postOptions, type UpstreamCall } from './upstream-call.ts';
 
 export interface BufferedAnswer {
@@ -81,7 +81,13 @@ export function dispatchBuffered(dispatcher: Dispatcher, call: BufferedCall): Pr
         finish(undefined);
       },
       onResponseError(_controller, error) {
-        finish(error);
+        const broke =
+          statusCode !== 0 &&
+          error !== call.signal.reason &&
+          !(error instanceof DeadlineExceeded) &&
+          !(error instanceof BodyTooLarge) &&
+          !('code' in error && error.code === 'UND_ERR_BODY_TIMEOUT');
+        finish(broke ? new AnswerInterrupted(error.message, { cause: error }) : error);
       },
     });
   });

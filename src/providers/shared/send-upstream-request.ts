@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
-import { CallerGone, DeadlineExceeded } from './abort-reasons.ts';
+import { AnswerInterrupted, CallerGone, DeadlineExceeded } from './abort-reasons.ts';
 import {
   dispatchStreaming,
   type StreamingAnswer,
@@ -76,6 +76,15 @@ export function toUpstreamFailure(error: unknown, provider: string, signal?: Abo
       upstreamStatus: undefined,
       upstreamMessage: undefined,
       failure: 'timeout',
+      cause: error,
+    });
+  }
+  if (error instanceof AnswerInterrupted) {
+    return new UpstreamError({
+      provider,
+      upstreamStatus: undefined,
+      upstreamMessage: error.message,
+      failure: 'interrupted',
       cause: error,
     });
   }
