@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ErrorShape } from './error-shape.ts';
 import { renderAnthropicError } from './render-anthropic-error.ts';
+import { renderGoogleError } from './render-google-error.ts';
 import { renderOpenAIError } from './render-openai-error.ts';
 import { renderSimpleError } from './render-simple-error.ts';
 import { toGatewayError } from './to-gateway-error.ts';
@@ -13,6 +14,8 @@ export function renderError(error: GatewayError, shape: ErrorShape, requestId: s
       return renderOpenAIError(error);
     case 'anthropic':
       return renderAnthropicError(error, requestId);
+    case 'google':
+      return renderGoogleError(error);
     case 'simple':
       return renderSimpleError(error);
   }
@@ -24,6 +27,7 @@ function shapeFor(request: FastifyRequest): ErrorShape {
   const configured = (request.routeConfig ?? request.routeOptions.config).errorShape;
   if (configured !== undefined) return configured;
   const path = request.url;
+  if (path.startsWith('/v1beta/')) return 'google';
   if (
     path.startsWith('/v1/messages') ||
     (path.startsWith('/v1/') && request.headers['anthropic-version'] !== undefined)

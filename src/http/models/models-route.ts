@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 
-interface ListedModel {
+export interface ListedModel {
   id: string;
   ownedBy: string;
 }
 
 /** Aliases first, then `provider/model` for the known models of every configured provider. */
-function listModels(gateway: Gateway): ListedModel[] {
+export function listModels(gateway: Gateway): ListedModel[] {
   return [
     ...gateway.models.groups().map((group) => ({ id: group.name, ownedBy: group.targets[0]?.provider ?? 'llm-proxy' })),
     ...gateway.providers.catalog().map(({ provider, model }) => ({ id: `${provider}/${model}`, ownedBy: provider })),

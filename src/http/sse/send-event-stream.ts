@@ -16,7 +16,7 @@ export function registerEventStreams(app: FastifyInstance, options: { writeTimeo
 }
 
 /**
- * Sends `events` (SSE text) as a `text/event-stream` response, writing each piece to the socket the
+ * Sends `events` (SSE text) as a `text/event-stream` response (or another streamed type: Gemini's JSON array), writing each piece to the socket the
  * moment it is produced. The reply is taken over from Fastify (no Readable and pipe in between: they
  * cost a few scheduling hops per event); Fastify still runs the onResponse hooks when it finishes.
  * A slow caller is waited for (`drain`), never buffered for: the upstream is not read meanwhile, so
@@ -27,6 +27,7 @@ export function sendEventStream(
   reply: FastifyReply,
   events: AsyncIterable<string>,
   record: RequestRecord,
+  contentType = 'text/event-stream; charset=utf-8',
 ): FastifyReply {
   reply.hijack();
   const response = reply.raw;
@@ -39,7 +40,7 @@ export function sendEventStream(
     const value = set[name];
     if (value !== undefined) headers[name] = value;
   }
-  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['content-type'] = contentType;
   headers['cache-control'] = 'no-cache';
   // Tells nginx-style proxies in front of the gateway not to buffer the stream either.
   headers['x-accel-buffering'] = 'no';

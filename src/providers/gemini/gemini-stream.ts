@@ -1,13 +1,14 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
+import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts';
+import type { GeminiResponse, GeminiUsageMetadata } from '../../formats/gemini/gemini-api.ts';
+import { toolCallIdWithSignature } from '../../formats/gemini/gemini-tool-call-id.ts';
+import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import type { GeminiResponse, GeminiUsageMetadata } from './gemini-api.ts';
 import { extractGeminiError } from './gemini-error.ts';
-import { toolCallIdWithSignature } from './gemini-tool-call-id.ts';
-import { convertGeminiUsage, mapGeminiFinishReason } from './map-gemini-response.ts';
 
 /**
  * Gemini `alt=sse` chunks → canonical stream parts. Each chunk is a whole `GenerateContentResponse`

@@ -1,43 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts';
+import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
+import { toolCallIdWithSignature } from '../../formats/gemini/gemini-tool-call-id.ts';
+import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
 import type { AssistantContentPart } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
-import type { FinishReason } from '../../formats/internal/finish-reason.ts';
-import type { Usage } from '../../formats/internal/usage.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import type { GeminiResponse, GeminiUsageMetadata } from './gemini-api.ts';
-import { toolCallIdWithSignature } from './gemini-tool-call-id.ts';
-
-const contentFilter = new Set([
-  'SAFETY',
-  'RECITATION',
-  'BLOCKLIST',
-  'PROHIBITED_CONTENT',
-  'SPII',
-  'IMAGE_SAFETY',
-  'IMAGE_PROHIBITED_CONTENT',
-  'IMAGE_RECITATION',
-]);
-
-/** Gemini's finish reason; function calls come back as `STOP`, so they are told apart by the parts. */
-export function mapGeminiFinishReason(reason: string | undefined, hasToolCalls: boolean): FinishReason {
-  if (hasToolCalls && (reason === 'STOP' || reason === undefined)) return 'tool-calls';
-  if (reason === 'STOP') return 'stop';
-  if (reason === 'MAX_TOKENS') return 'length';
-  if (reason !== undefined && contentFilter.has(reason)) return 'content-filter';
-  return 'other';
-}
-
-/** `candidatesTokenCount` excludes thinking; output here includes it, as OpenAI's does. */
-export function convertGeminiUsage(usage: GeminiUsageMetadata | undefined): Usage {
-  const thoughts = usage?.thoughtsTokenCount ?? 0;
-  return {
-    inputTokens: usage?.promptTokenCount ?? 0,
-    outputTokens: (usage?.candidatesTokenCount ?? 0) + thoughts,
-    cacheReadTokens: usage?.cachedContentTokenCount ?? 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: thoughts,
-  };
-}
 
 /** Parses a `GenerateContentResponse` body, leniently: only what the gateway reads is checked. */
 export function parseGeminiResponse(text: string, provider: string): GeminiResponse {

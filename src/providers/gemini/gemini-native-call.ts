@@ -1,0 +1,27 @@
+import type { ForwardRequest } from '../provider.ts';
+
+/**
+ * The Gemini method and body for a Gemini caller's forwarded request. The model travels in `body.model`
+ * through the gateway (rewritten per target) and goes upstream in the path; batch embedding requests
+ * name it once more in each item, rewritten the same way.
+ * @see https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
+ */
+export function nativeCall(request: ForwardRequest): { path: string; body: Record<string, unknown> } {
+  const { model, ...body } = request.body;
+  const name = typeof model === 'string' ? model : '';
+  const path = `/models/${encodeURIComponent(name)}:`;
+  switch (request.operation) {
+    case 'chat':
+      return { path: path + (request.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'), body };
+    case 'count-tokens':
+      return { path: `${path}countTokens`, body };
+    case 'embeddings': {
+      const requests = body['requests'];
+      if (!Array.isArray(requests)) return { path: `${path}embedContent`, body };
+      const items = requests.map((item: unknown) =>
+        typeof item === 'object' && item !== null ? { ...item, model: `models/${name}` } : item,
+      );
+      return { path: `${path}batchEmbedContents`, body: { ...body, requests: items } };
+    }
+  }
+}
