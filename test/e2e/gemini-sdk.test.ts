@@ -238,3 +238,16 @@ describe('the gateway key on Gemini routes', () => {
     assert.ok(answer.models.some((item) => item.name === 'models/gemini/gemini-2.5-flash'));
   });
 });
+
+describe('@google/genai model list', () => {
+  for (const apiVersion of ['v1beta', 'v1']) {
+    it(`models.list and models.get on /${apiVersion}`, async () => {
+      const ai = client(apiVersion);
+      const names: string[] = [];
+      for await (const model of await ai.models.list()) names.push(model.name ?? '');
+      assert.ok(names.includes('models/gemini/gemini-2.5-flash'), names.join(', '));
+      const one = await ai.models.get({ model: 'openai/gpt-4o-mini' });
+      assert.equal(one.name, 'models/openai/gpt-4o-mini');
+    });
+  }
+});

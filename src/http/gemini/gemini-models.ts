@@ -1,22 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
-import { type ListedModel, listModels } from '../models/models-route.ts';
+import { listModels } from '../models/models-route.ts';
 import { GeminiModelListSchema, GeminiModelSchema } from './gemini-schemas.ts';
-
-const methods = ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'];
-
-/** One entry in Google's `Model` shape; `name` is what callers put after `models/`. */
-function toGoogleModel(model: ListedModel) {
-  return {
-    name: `models/${model.id}`,
-    baseModelId: model.id,
-    version: '001',
-    displayName: model.id,
-    description: `Served by llm-proxy (${model.ownedBy}).`,
-    supportedGenerationMethods: methods,
-  };
-}
+import { toGoogleModel } from './google-model.ts';
 
 /**
  * `GET /v1beta/models` and `GET /v1beta/models/{model}`: the same list as `/v1/models`, in Google's shape
