@@ -129,6 +129,28 @@ for (const { label, model, upstream } of models) {
       });
       const second = await ai.models.generateContent({ model, contents, config });
       assert.equal(second.text, 'Tool said: sunny, 21 C');
+      const sent = upstream().lastRequest.body as JsonObject;
+      if (upstream() === gemini) {
+        // Passed through: Gemini's own schema spelling, and the thought signature the model turn carried.
+        const tools = sent['tools'] as Array<{ functionDeclarations: Array<{ parameters: JsonObject }> }>;
+        assert.equal(tools[0]?.functionDeclarations[0]?.parameters['type'], 'OBJECT');
+        const turns = sent['contents'] as Array<{ parts: JsonObject[] }>;
+        assert.equal(turns[1]?.parts[0]?.['thoughtSignature'], gemini.issuedSignatures.at(-1));
+      } else if (upstream() === openai) {
+        const tools = sent['tools'] as Array<{ function: { parameters: JsonObject } }>;
+        assert.deepEqual(tools[0]?.function.parameters, {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+        });
+        const messages = sent['messages'] as JsonObject[];
+        assert.deepEqual(messages.at(-1), { role: 'tool', tool_call_id: 'call_w1', content: 'sunny, 21 C' });
+      } else {
+        const tools = sent['tools'] as Array<{ input_schema: JsonObject }>;
+        assert.equal(tools[0]?.input_schema['type'], 'object');
+        const messages = sent['messages'] as Array<{ content: JsonObject[] }>;
+        assert.equal(messages.at(-1)?.content[0]?.['tool_use_id'], 'toolu_w1');
+      }
     });
 
     it('countTokens', async () => {
@@ -248,6 +270,36 @@ describe('@google/genai model list', () => {
       assert.ok(names.includes('models/gemini/gemini-2.5-flash'), names.join(', '));
       const one = await ai.models.get({ model: 'openai/gpt-4o-mini' });
       assert.equal(one.name, 'models/openai/gpt-4o-mini');
+    });
+  }
+});
+
+describe('metering and the request log on Gemini routes', () => {
+  /** The request-log line of the last Gemini call (written once the response has gone). */
+  async function lastLogLine(): Promise<JsonObject> {
+    for (let tries = 0; tries < 50; tries++) {
+      const line = gateway.logs.findLast((text) => text.includes('"route":"/v1beta/models/*"'));
+      if (line !== undefined) return JSON.parse(line) as JsonObject;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no request-log line');
+  }
+
+  for (const { label, model } of models) {
+    it(`a stream to ${label} is logged with its usage, finish reason and provider`, async () => {
+      gateway.logs.length = 0;
+      const ai = client('v1beta');
+      for await (const _chunk of await ai.models.generateContentStream({ model, contents: 'count me' })) {
+        // drained
+      }
+      const line = await lastLogLine();
+      assert.equal(line['status'], 200);
+      assert.equal(line['model'], model);
+      assert.equal(line['stream'], true);
+      assert.equal(line['passthrough'], label.startsWith('Gemini') ? true : undefined);
+      assert.ok((line['inputTokens'] as number) > 0, JSON.stringify(line));
+      assert.ok((line['outputTokens'] as number) > 0, JSON.stringify(line));
+      assert.equal(line['finishReason'], 'stop');
     });
   }
 });
