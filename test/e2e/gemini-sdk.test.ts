@@ -28,7 +28,17 @@ function client(apiVersion: string): GoogleGenAI {
 before(async () => {
   await Promise.all([gemini.start(), openai.start(), anthropic.start()]);
   gateway = await startTestGateway({
-    yaml: 'routing:\n  retries: 0\n',
+    yaml: [
+      'routing:',
+      '  retries: 0',
+      'models:',
+      '  steady: anthropic/claude-sonnet-4-5',
+      '  flaky:',
+      '    targets:',
+      '      - { provider: openai, model: gpt-4o-mini }',
+      '    fallbacks: [steady]',
+      '',
+    ].join('\n'),
     env: {
       LLM_PROXY_MASTER_KEY: masterKey,
       GEMINI_API_KEY: geminiKey,
@@ -302,4 +312,15 @@ describe('metering and the request log on Gemini routes', () => {
       assert.equal(line['finishReason'], 'stop');
     });
   }
+});
+
+describe('routing on Gemini routes', () => {
+  it('an alias falls back to its next model when the first upstream fails', async () => {
+    const ai = client('v1beta');
+    openai.enqueue({ status: 503, body: { error: { message: 'overloaded', type: 'server_error', code: null } } });
+    const response = await ai.models.generateContent({ model: 'flaky', contents: 'hi' });
+    assert.equal(response.text, 'You said: hi');
+    assert.equal(openai.requests.length, 1);
+    assert.equal(anthropic.requests.length, 1);
+  });
 });
