@@ -3,7 +3,7 @@ import type { ForwardRequest } from '../provider.ts';
 /**
  * The Gemini method and body for a Gemini caller's forwarded request. The model travels in `body.model`
  * through the gateway (rewritten per target) and goes upstream in the path; batch embedding requests
- * name it once more in each item, rewritten the same way.
+ * and a counted `generateContentRequest` name it once more, rewritten the same way.
  * @see https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
  */
 export function nativeCall(request: ForwardRequest): { path: string; body: Record<string, unknown> } {
@@ -13,8 +13,15 @@ export function nativeCall(request: ForwardRequest): { path: string; body: Recor
   switch (request.operation) {
     case 'chat':
       return { path: path + (request.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'), body };
-    case 'count-tokens':
-      return { path: `${path}countTokens`, body };
+    case 'count-tokens': {
+      // A whole request to count names its model too (`models/…`), which must match the path's.
+      const counted = body['generateContentRequest'];
+      if (typeof counted !== 'object' || counted === null) return { path: `${path}countTokens`, body };
+      return {
+        path: `${path}countTokens`,
+        body: { ...body, generateContentRequest: { ...counted, model: `models/${name}` } },
+      };
+    }
     case 'embeddings': {
       const requests = body['requests'];
       if (!Array.isArray(requests)) return { path: `${path}embedContent`, body };
