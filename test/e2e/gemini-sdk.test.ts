@@ -235,20 +235,23 @@ describe('the gateway key on Gemini routes', () => {
     assert.equal(typeof answer.error['message'], 'string');
   });
 
-  it('streamGenerateContent without alt=sse answers one JSON array', async () => {
-    const response = await post(`${gateway.url}/v1beta/models/openai/gpt-4o-mini:streamGenerateContent`, {
-      'x-goog-api-key': masterKey,
+  for (const model of ['openai/gpt-4o-mini', 'gemini-2.5-flash']) {
+    it(`streamGenerateContent without alt=sse answers one JSON array (${model})`, async () => {
+      const response = await post(`${gateway.url}/v1beta/models/${model}:streamGenerateContent`, {
+        'x-goog-api-key': masterKey,
+      });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+      const chunks = (await response.json()) as Array<{
+        candidates: Array<{ content: { parts: Array<{ text?: string }> } }>;
+      }>;
+      const text = chunks
+        .map((chunk) => chunk.candidates[0]?.content.parts.map((part) => part.text ?? '').join(''))
+        .join('');
+      assert.equal(text, 'You said: hi');
+      assert.ok(chunks.length > 1, 'sent piece by piece');
     });
-    assert.equal(response.status, 200);
-    assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-    const chunks = (await response.json()) as Array<{
-      candidates: Array<{ content: { parts: Array<{ text?: string }> } }>;
-    }>;
-    const text = chunks
-      .map((chunk) => chunk.candidates[0]?.content.parts.map((part) => part.text ?? '').join(''))
-      .join('');
-    assert.equal(text, 'You said: hi');
-  });
+  }
 
   it('safetySettings off Gemini are named in x-llm-proxy-warnings', async () => {
     const response = await fetch(`${gateway.url}/v1beta/models/openai/gpt-4o-mini:generateContent`, {
