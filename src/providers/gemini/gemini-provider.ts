@@ -1,4 +1,5 @@
 import { convertToGeminiRequest } from '../../formats/gemini/convert-to-gemini-request.ts';
+import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
@@ -12,7 +13,7 @@ import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from './gemini-embe
 import { extractGeminiError } from './gemini-error.ts';
 import { nativeCall } from './gemini-native-call.ts';
 import { decodeGeminiStream } from './gemini-stream.ts';
-import { mapGeminiResponse, parseGeminiResponse } from './map-gemini-response.ts';
+import { parseGeminiResponse } from './parse-gemini-response.ts';
 
 /**
  * Google Gemini (Generative Language API `v1beta`): `generateContent` and

@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts';
-import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
-import { toolCallIdWithSignature } from '../../formats/gemini/gemini-tool-call-id.ts';
-import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
-import type { AssistantContentPart } from '../../formats/internal/chat-request.ts';
-import type { ChatResponse } from '../../formats/internal/chat-response.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
-
-/** Parses a `GenerateContentResponse` body, leniently: only what the gateway reads is checked. */
-export function parseGeminiResponse(text: string, provider: string): GeminiResponse {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidResponse(provider, 'body is not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw invalidResponse(provider, 'body is not a GenerateContentResponse object');
-  const response = value as GeminiResponse;
-  if (response.candidates !== undefined && !Array.isArray(response.candidates))
-    throw invalidResponse(provider, 'candidates is not an array');
-  return response;
-}
+import type { AssistantContentPart } from '../internal/chat-request.ts';
+import type { ChatResponse } from '../internal/chat-response.ts';
+import { convertGeminiUsage } from './convert-gemini-usage.ts';
+import type { GeminiResponse } from './gemini-api.ts';
+import { toolCallIdWithSignature } from './gemini-tool-call-id.ts';
+import { mapGeminiFinishReason } from './map-gemini-finish-reason.ts';
 
 /** A whole Gemini answer → canonical response (first candidate). */
 export function mapGeminiResponse(response: GeminiResponse, model: string): ChatResponse {
