@@ -223,7 +223,7 @@ describe('GeminiStreamEncoder', () => {
       [[{ text: 'Hel' }], [{ text: 'lo' }], [{ functionCall: { id: 'call_1', name: 'f', args: { x: 1 } } }], []],
     );
     assert.equal(partsOf(chunks[3] ?? {})?.finishReason, 'MAX_TOKENS');
-    assert.equal((chunks[3]?.['usageMetadata'] as { thoughtsTokenCount?: number }).thoughtsTokenCount, 3);
+    assert.equal((chunks[3]?.['usageMetadata'] as { thoughtsTokenCount?: number } | undefined)?.thoughtsTokenCount, 3);
     assert.equal(chunks[0]?.['modelVersion'], 'gpt-4o');
   });
 
