@@ -76,6 +76,8 @@ export type BufferedForward = Extract<ForwardResponse, { kind: 'buffered' }>;
  * estimated offline by the surface — the target picked exactly as for `/v1/messages`.
  */
 export interface CountTokensCall {
+  /** The caller's format; a provider speaking it counts natively. Anthropic Messages when absent. */
+  surface?: WireFormat | undefined;
   model: string;
   body: Record<string, unknown>;
   record: RequestRecord;
@@ -153,7 +155,10 @@ export class Gateway {
       signal: call.signal,
       attempt: async (attempt): Promise<CountTokensOutcome> => {
         const { provider } = attempt.resolved;
-        if (provider.wireFormat === 'anthropic-messages' && provider.supportsOperation('count-tokens')) {
+        if (
+          provider.wireFormat === (call.surface ?? 'anthropic-messages') &&
+          provider.supportsOperation('count-tokens')
+        ) {
           const forwardCall = { ...call, surface: provider.wireFormat, operation: 'count-tokens' } as const;
           return { kind: 'counted', response: await this.#forwardAttempt(forwardCall, attempt) };
         }
@@ -189,7 +194,7 @@ export class Gateway {
     const body = { ...withTargetParams(call.body, params), model: resolved.upstreamModel };
     try {
       const response = await provider.forward(
-        { operation: call.operation, body, stream: false },
+        { operation: call.operation, surface: call.surface, body, stream: false },
         this.#context(call, [], target, traceparent),
       );
       return buffered(response, provider.name);
@@ -227,7 +232,10 @@ export class Gateway {
         let outcome: ChatOutcome;
         if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
           const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
-          const response = await provider.forward({ operation, ...forwarded, stream: false }, context);
+          const response = await provider.forward(
+            { operation, surface: provider.wireFormat, ...forwarded, stream: false },
+            context,
+          );
           outcome = { kind: 'forwarded', response: buffered(response, provider.name) };
         } else {
           const request = capOutputTokens(call.toCanonical(resolved, warnings), resolved, warnings);
@@ -260,7 +268,10 @@ export class Gateway {
       let outcome: ChatOutcome;
       if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
         const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
-        const response = await provider.forward({ operation, ...forwarded, stream: true }, context);
+        const response = await provider.forward(
+          { operation, surface: provider.wireFormat, ...forwarded, stream: true },
+          context,
+        );
         if (response.kind !== 'stream') {
           throw new GatewayError('upstream_error', `Provider '${provider.name}' answered a stream with a whole body.`);
         }

@@ -57,13 +57,19 @@ export class Authenticator {
    */
   authenticate(headers: IncomingHttpHeaders): Principal | Promise<Principal> {
     if (this.#masterHash === undefined) return anonymous;
-    const credential = credentialOf(headers);
-    if (credential === undefined) {
-      throw new GatewayError(
-        'authentication_required',
-        'A gateway key is required: send it as Authorization: Bearer <key> or x-api-key.',
-      );
-    }
+    return this.authenticateCredential(
+      credentialOf(headers),
+      'A gateway key is required: send it as Authorization: Bearer <key> or x-api-key.',
+    );
+  }
+
+  /**
+   * The principal of a credential a route read itself (the Gemini routes take `x-goog-api-key` and
+   * `?key=` too); `missing` is the message when there is none.
+   */
+  authenticateCredential(credential: string | undefined, missing: string): Principal | Promise<Principal> {
+    if (this.#masterHash === undefined) return anonymous;
+    if (credential === undefined) throw new GatewayError('authentication_required', missing);
     const keyHash = hashApiKey(credential);
     if (digestsEqual(keyHash, this.#masterHash)) return master;
     const cached = this.#cache.get(keyHash);

@@ -20,6 +20,7 @@ import { answerClientError, answerProtocolErrors } from './connection/answer-pro
 import { registerCors } from './cors/register-cors.ts';
 import type { ErrorShape } from './errors/error-shape.ts';
 import { answerFrameworkError, registerErrorHandler } from './errors/register-error-handler.ts';
+import { registerGeminiRoutes } from './gemini/gemini-routes.ts';
 import { registerGovernance } from './governance/register-governance.ts';
 import { type ReadinessCheck, registerHealthRoutes } from './health/health-routes.ts';
 import { registerModelsRoutes } from './models/models-route.ts';
@@ -124,6 +125,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerEmbeddingsRoute(app, gateway, governance);
   registerMessagesRoute(app, gateway, governance);
   registerCountTokensRoute(app, gateway, governance);
+  registerGeminiRoutes(app, gateway, governance);
   if (options.keyAdmin !== undefined) registerKeysRoutes(app, options.keyAdmin);
   if (options.store !== undefined) registerUsageRoute(app, options.store);
   return app;

@@ -6,15 +6,16 @@ import { Type } from 'typebox';
 /** OpenAPI document of every route at `/openapi.json`, Swagger UI at `/docs`. Register before routes. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
-    // Model ids hold slashes (`openai/gpt-4o`), so the route is a wildcard; the document names it.
+    // Model ids hold slashes (`openai/gpt-4o`), so these routes are wildcards; the document names them.
+    // On the Gemini routes' POST the segment is `{model}:{method}` (`gemini-2.5-flash:generateContent`).
     transform: ({ schema, url }) =>
-      url === '/v1/models/*'
+      url.endsWith('/models/*')
         ? {
             schema: {
               ...schema,
               params: Type.Object({ model: Type.String({ description: 'A model id, slashes included.' }) }),
             },
-            url: '/v1/models/{model}',
+            url: url.replace(/\*$/, '{model}'),
           }
         : { schema, url },
     openapi: {

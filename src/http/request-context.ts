@@ -38,6 +38,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The API shape errors on this route are rendered in. */
     errorShape?: ErrorShape;
+    /** Where the caller's key is read: Gemini routes also take `x-goog-api-key` and `?key=`. */
+    credentials?: 'google';
     /** An API route: callers authenticate, limits apply, a usage row is written. */
     governed?: boolean;
     /** An admin route: the master key only. */

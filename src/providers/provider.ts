@@ -2,15 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ChatRequest } from '../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../formats/internal/chat-response.ts';
 import type { StreamPart } from '../formats/internal/stream-part.ts';
+import type { Warning } from '../formats/internal/warning.ts';
 import type { WireFormat } from '../formats/internal/wire-format.ts';
 import type { UpstreamBody } from './shared/send-upstream-request.ts';
 import type { UpstreamTimeouts } from './shared/upstream-timeouts.ts';
 
-/** A request parameter a provider could not honour, reported to the caller instead of dropped silently. */
-export interface Warning {
-  parameter: string;
-  message: string;
-}
+export type { Warning };
 
 /** Per-call context handed to a provider by the gateway. */
 export interface CallContext {
@@ -37,6 +34,8 @@ export type ForwardOperation = 'chat' | 'embeddings' | 'count-tokens' | 'respons
 /** A same-format call: the caller's body, with only `model` rewritten, sent to the native endpoint. */
 export interface ForwardRequest {
   operation: ForwardOperation;
+  /** The caller's wire format, for a provider that forwards more than one (Gemini: its own, and OpenAI embeddings). */
+  surface?: WireFormat | undefined;
   body: Record<string, unknown>;
   /** `body` already as JSON text (the caller's own bytes); a provider that sends `body` unchanged sends this. */
   text?: string | undefined;

@@ -124,6 +124,34 @@ describe('overload: admission control in a gateway process', () => {
     for (const answer of await Promise.all(slow)) assert.equal(answer.status, 200);
   });
 
+  it('refuses Gemini calls (a wildcard route, models/{model}:{method}) in Google’s shape, before reading the body', async () => {
+    const slow = await fillSlots();
+    // Headers announcing 50 MB, and only the headers sent: the refusal does not wait for the body.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(gateway.port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+        if (/\r\n\r\n[\s\S]*\}\}/.test(text)) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+      socket.setTimeout(5_000, () => {
+        socket.destroy();
+        reject(new Error('no answer before the body was sent'));
+      });
+      socket.write(
+        'POST /v1beta/models/openai/gpt-4o:generateContent HTTP/1.1\r\nHost: gateway\r\ncontent-type: application/json\r\ncontent-length: 52428800\r\n\r\n{"contents":',
+      );
+    });
+    assert.match(answer, /^HTTP\/1\.1 503 /);
+    assert.match(answer, /"status":"UNAVAILABLE"/);
+    for (const answer of await Promise.all(slow)) assert.equal(answer.status, 200);
+  });
+
   it('leaves model lists, health and metrics answerable while every slot is taken', async () => {
     const slow = await fillSlots();
     for (const path of ['/health/live', '/health/ready', '/metrics', '/v1/models'])

@@ -74,13 +74,26 @@ export class MockGeminiUpstream extends MockUpstreamServer {
           ],
         },
       });
-    const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)(\?.*)?$/.exec(
-      request.path,
-    );
+    const match =
+      /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents|embedContent|countTokens)(\?.*)?$/.exec(
+        request.path,
+      );
     if (request.method !== 'POST' || match === null)
       return error(response, 404, `Method not found: ${request.method} ${request.path}`, 'NOT_FOUND');
     const model = decodeURIComponent(match[1] ?? '');
     if (match[2] === 'batchEmbedContents') return this.#embed(request.body, model, response);
+    if (match[2] === 'embedContent') {
+      const body = request.body;
+      if (!isObject(body) || !isObject(body['content']))
+        return error(response, 400, 'content is required', 'INVALID_ARGUMENT');
+      return sendJson(response, 200, { embedding: { values: [0.5, 0.25, 0.125] } });
+    }
+    if (match[2] === 'countTokens') {
+      const body = request.body;
+      if (!isObject(body) || (!Array.isArray(body['contents']) && !isObject(body['generateContentRequest'])))
+        return error(response, 400, 'contents or generateContentRequest is required', 'INVALID_ARGUMENT');
+      return sendJson(response, 200, { totalTokens: JSON.stringify(body).length });
+    }
     const stream = match[2] === 'streamGenerateContent';
     if (stream && !/[?&]alt=sse/.test(match[3] ?? ''))
       return error(response, 400, 'this mock only streams with alt=sse', 'INVALID_ARGUMENT');

@@ -4,6 +4,7 @@ import type { RequestRecord } from '../../gateway/request-record.ts';
 import { drainRefusedBody } from '../connection/drain-refused-body.ts';
 import type { ErrorShape } from './error-shape.ts';
 import { renderAnthropicError } from './render-anthropic-error.ts';
+import { renderGoogleError } from './render-google-error.ts';
 import { renderOpenAIError } from './render-openai-error.ts';
 import { renderSimpleError } from './render-simple-error.ts';
 import { toGatewayError } from './to-gateway-error.ts';
@@ -15,6 +16,8 @@ export function renderError(error: GatewayError, shape: ErrorShape, requestId: s
       return renderOpenAIError(error);
     case 'anthropic':
       return renderAnthropicError(error, requestId);
+    case 'google':
+      return renderGoogleError(error);
     case 'simple':
       return renderSimpleError(error);
   }
@@ -28,8 +31,9 @@ function shapeFor(request: FastifyRequest): ErrorShape {
   return shapeForPath(request.url, request.headers['anthropic-version'] !== undefined);
 }
 
-/** The shape for a path, by its prefix (`/v1/messages…` or an Anthropic SDK's call: Anthropic's). */
+/** The shape for a path, by its prefix (`/v1beta/…`: Google's; `/v1/messages…` or an Anthropic SDK's call: Anthropic's). */
 export function shapeForPath(path: string, fromAnthropicClient: boolean): ErrorShape {
+  if (path.startsWith('/v1beta/')) return 'google';
   if (path.startsWith('/v1/messages') || (path.startsWith('/v1/') && fromAnthropicClient)) return 'anthropic';
   return path.startsWith('/v1/') ? 'openai' : 'simple';
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Governance } from '../../governance/governance.ts';
 import type { Principal } from '../../governance/principal.ts';
+import { googleCredentialOf, googleKeyMissing } from '../gemini/gemini-credential.ts';
 import { onRequestSettled } from '../request-context.ts';
 
 /**
@@ -20,7 +21,10 @@ export function registerGovernance(app: FastifyInstance, governance: Governance)
       if (admin && authenticator.open) {
         throw new GatewayError('admin_required', 'The admin API is off: set LLM_PROXY_MASTER_KEY to use it.');
       }
-      principal = authenticator.authenticate(request.headers);
+      principal =
+        config.credentials === 'google'
+          ? authenticator.authenticateCredential(googleCredentialOf(request), googleKeyMissing)
+          : authenticator.authenticate(request.headers);
     } catch (error) {
       return done(error as Error);
     }

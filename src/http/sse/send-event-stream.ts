@@ -29,7 +29,7 @@ export function registerEventStreams(
 export type StreamErrorEncoder = (error: GatewayError) => string;
 
 /**
- * Sends `events` (SSE text) as a `text/event-stream` response, writing each piece to the socket the
+ * Sends `events` (SSE text) as a `text/event-stream` response (or another streamed type: Gemini's JSON array), writing each piece to the socket the
  * moment it is produced. The reply is taken over from Fastify (no Readable and pipe in between: they
  * cost a few scheduling hops per event); Fastify still runs the onResponse hooks when it finishes.
  * A slow caller is waited for (`drain`), never buffered for: the upstream is not read meanwhile, so
@@ -43,6 +43,7 @@ export function sendEventStream(
   events: AsyncIterable<string>,
   record: RequestRecord,
   encodeError: StreamErrorEncoder,
+  contentType = 'text/event-stream; charset=utf-8',
 ): FastifyReply {
   reply.hijack();
   const response = reply.raw;
@@ -55,7 +56,7 @@ export function sendEventStream(
     const value = set[name];
     if (value !== undefined) headers[name] = value;
   }
-  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['content-type'] = contentType;
   headers['cache-control'] = 'no-cache';
   // Tells nginx-style proxies in front of the gateway not to buffer the stream either.
   headers['x-accel-buffering'] = 'no';

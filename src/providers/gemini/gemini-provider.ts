@@ -1,3 +1,5 @@
+import { convertToGeminiRequest } from '../../formats/gemini/convert-to-gemini-request.ts';
+import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
@@ -7,21 +9,22 @@ import type { ProviderDependencies, ProviderSettings } from '../provider-definit
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
-import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from './gemini-embeddings.ts';
 import { extractGeminiError } from './gemini-error.ts';
+import { nativeCall } from './gemini-native-call.ts';
 import { decodeGeminiStream } from './gemini-stream.ts';
-import { mapGeminiResponse, parseGeminiResponse } from './map-gemini-response.ts';
+import { parseGeminiResponse } from './parse-gemini-response.ts';
 
 /**
  * Google Gemini (Generative Language API `v1beta`): `generateContent` and
- * `streamGenerateContent?alt=sse`, authenticated with `x-goog-api-key`. No native surface of ours
- * speaks Gemini, so every call is translated from the canonical format.
+ * `streamGenerateContent?alt=sse`, authenticated with `x-goog-api-key`. Gemini callers' bodies are
+ * forwarded as they came, the model in the path; other callers are translated from the canonical
+ * format, and OpenAI embeddings calls are answered through `batchEmbedContents`.
  */
 export class GeminiProvider implements Provider {
   readonly name: string;
   readonly type: string;
-  readonly wireFormat = undefined;
+  readonly wireFormat = 'gemini' as const;
   readonly #endpoint: UpstreamEndpoint;
 
   constructor(settings: ProviderSettings, dependencies: ProviderDependencies) {
@@ -37,16 +40,16 @@ export class GeminiProvider implements Provider {
     });
   }
 
-  supportsOperation(_operation: ForwardOperation): boolean {
-    return false;
+  supportsOperation(operation: ForwardOperation): boolean {
+    return operation !== 'responses';
   }
 
   translatesForward(surface: WireFormat, operation: ForwardOperation): boolean {
     return surface === 'openai-chat' && operation === 'embeddings';
   }
 
-  /** OpenAI embeddings calls, answered through `batchEmbedContents` in OpenAI's shape. */
   async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResponse> {
+    if (request.surface === 'gemini') return this.#forwardNative(request, context);
     const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
     const response = await this.#endpoint.postBuffered({
       path: `/models/${encodeURIComponent(model)}:batchEmbedContents`,
@@ -61,6 +64,24 @@ export class GeminiProvider implements Provider {
       headers: response.headers,
       body: toOpenAIEmbeddingsBody(response.body, request.body, model, this.name),
     };
+  }
+
+  /** A Gemini caller's own body, unchanged but for the model, which goes in the path. */
+  async #forwardNative(request: ForwardRequest, context: CallContext): Promise<ForwardResponse> {
+    const { path, body } = nativeCall(request);
+    const call = {
+      path,
+      body: request.text ?? JSON.stringify(body),
+      signal: context.signal,
+      timeouts: context.timeouts,
+      traceparent: context.traceparent,
+    };
+    if (request.stream) {
+      const response = await this.#endpoint.postStream(call);
+      return { kind: 'stream', statusCode: response.statusCode, headers: response.headers, body: response.body };
+    }
+    const response = await this.#endpoint.postBuffered(call);
+    return { kind: 'buffered', statusCode: response.statusCode, headers: response.headers, body: response.body };
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {

@@ -6,9 +6,9 @@ import type {
   ReasoningEffort,
   TextPart,
   ToolChoice,
-} from '../../formats/internal/chat-request.ts';
-import { parseToolCallArguments } from '../../formats/internal/parse-tool-call-arguments.ts';
-import type { Warning } from '../provider.ts';
+} from '../internal/chat-request.ts';
+import { parseToolCallArguments } from '../internal/parse-tool-call-arguments.ts';
+import type { Warning } from '../internal/warning.ts';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-api.ts';
 import { signatureFromToolCallId } from './gemini-tool-call-id.ts';
 import { sanitizeGeminiSchema } from './sanitize-gemini-schema.ts';

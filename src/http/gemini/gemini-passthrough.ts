@@ -1,0 +1,89 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { GatewayError } from '../../errors/gateway-error.ts';
+import { UpstreamError } from '../../errors/upstream-error.ts';
+import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts';
+import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
+import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
+import type { FirstContentGate } from '../../gateway/await-first-content.ts';
+import type { RequestRecord } from '../../gateway/request-record.ts';
+import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
+import { renderGoogleError } from '../errors/render-google-error.ts';
+import { isObject } from '../shared/json-reader.ts';
+
+function parseChunk(data: string): GeminiResponse & { error?: unknown } {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isObject(value) ? (value as GeminiResponse & { error?: unknown }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Notes the usage and finish reason a Gemini answer (whole or one chunk) reports on the record. */
+export function recordGeminiUsage(response: GeminiResponse, record: RequestRecord): boolean {
+  if (isObject(response.usageMetadata)) record.usage = convertGeminiUsage(response.usageMetadata);
+  const candidate = response.candidates?.[0];
+  const reason = candidate?.finishReason;
+  if (typeof reason !== 'string' || reason === '') return false;
+  const calls = candidate?.content?.parts?.some((part) => part.functionCall !== undefined) === true;
+  record.finishReason = mapGeminiFinishReason(reason, calls);
+  return true;
+}
+
+/** A forwarded non-streaming Gemini body: usage and finish reason read, bytes kept. */
+export function recordGeminiResponseUsage(body: Buffer, record: RequestRecord): void {
+  recordGeminiUsage(parseChunk(body.toString('utf8')), record);
+}
+
+/**
+ * Relays a Gemini upstream's `alt=sse` chunks as they came (the JSON text of each), noting usage and
+ * the finish reason. A stream that closes without a finish reason gets an error chunk, so it never
+ * looks complete.
+ */
+export async function* relayGeminiStream(
+  events: AsyncIterable<EventSourceMessage>,
+  options: { record: RequestRecord; provider: string; signal: AbortSignal },
+): AsyncGenerator<string> {
+  const { record } = options;
+  let ended = false;
+  try {
+    for await (const event of events) {
+      const chunk = parseChunk(event.data);
+      if (chunk.error !== undefined) {
+        ended = true;
+        record.errorCode = 'upstream_error';
+      } else if (recordGeminiUsage(chunk, record)) ended = true;
+      yield event.data;
+    }
+    if (ended) return;
+    const error = new UpstreamError({
+      provider: options.provider,
+      upstreamStatus: undefined,
+      upstreamMessage: 'the stream ended without a finish reason',
+      failure: 'interrupted',
+    });
+    record.errorCode = error.code;
+    yield JSON.stringify(renderGoogleError(error));
+  } catch (error) {
+    const failure = toStreamReadFailure(error, options.provider, options.signal);
+    record.errorCode = failure.code;
+    yield JSON.stringify(renderGoogleError(failure));
+  }
+}
+
+/** Gemini streams have no preamble; an `{error}` chunk before any content is worth another attempt. */
+export function geminiPassthroughGate(provider: string): FirstContentGate<EventSourceMessage> {
+  return {
+    isPreamble: () => false,
+    errorOf: (event): GatewayError | undefined => {
+      const error = parseChunk(event.data).error;
+      if (!isObject(error)) return undefined;
+      return new UpstreamError({
+        provider,
+        upstreamStatus: typeof error['code'] === 'number' ? error['code'] : 500,
+        upstreamMessage: typeof error['message'] === 'string' ? error['message'] : 'error chunk in the stream',
+        upstreamType: typeof error['status'] === 'string' ? error['status'] : undefined,
+      });
+    },
+  };
+}
