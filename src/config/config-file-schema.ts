@@ -94,6 +94,8 @@ export const ConfigFileSchema = Type.Object(
           keep_alive_timeout_ms: Type.Optional(PositiveInteger),
           /** A stream whose client reads nothing for this long is ended (its upstream released). */
           stream_write_timeout_ms: Type.Optional(PositiveInteger),
+          /** The web dashboard at `/ui` (default true; it needs a master key). */
+          ui: Type.Optional(Type.Boolean()),
           log_level: Type.Optional(
             Type.Union(
               ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
@@ -146,6 +148,8 @@ export const ConfigFileSchema = Type.Object(
           key_cache_ttl_ms: Type.Optional(PositiveInteger),
           /** Output tokens reserved (for TPM and budgets) when a request states no maximum. */
           default_output_tokens: Type.Optional(PositiveInteger),
+          /** Days usage rows (the dashboard's request log) are kept (default 30). */
+          usage_retention_days: Type.Optional(PositiveInteger),
         },
         strict,
       ),

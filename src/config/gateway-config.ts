@@ -23,6 +23,8 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** A stream's client must take data within this, or the stream ends. */
   streamWriteTimeoutMs: number;
+  /** The web dashboard at `/ui` (served only when a master key is set). */
+  ui: boolean;
 }
 
 export type RoutingStrategy = 'weighted' | 'round-robin' | 'least-in-flight' | 'lowest-latency';
@@ -111,4 +113,6 @@ export interface GovernanceConfig {
   usageFlushIntervalMs: number;
   keyCacheTtlMs: number;
   defaultOutputTokens: number;
+  /** Usage rows (the request log) older than this many days are deleted, a day at a time. */
+  usageRetentionDays: number;
 }

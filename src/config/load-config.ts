@@ -101,6 +101,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       bodyLimitBytes: file.server?.body_limit_bytes ?? defaults.bodyLimitBytes,
       logLevel: logLevel as LogLevel,
       shutdownTimeoutMs: file.server?.shutdown_timeout_ms ?? defaults.shutdownTimeoutMs,
+      ui: file.server?.ui ?? true,
       ...buildCapacity(file),
     },
     connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
@@ -246,6 +247,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     usageFlushIntervalMs: governance.usage_flush_interval_ms ?? 1_000,
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
+    usageRetentionDays: governance.usage_retention_days ?? 30,
   };
 }
 

@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Governance } from '../../governance/governance.ts';
 import type { Principal } from '../../governance/principal.ts';
+import { sessionPrincipal } from '../ui/session-principal.ts';
+import type { UiSessions } from '../ui/ui-sessions.ts';
 
 /**
  * Authenticates callers of governed and admin routes before their body is read, and, once a governed
  * response has gone, hands the request to governance to be priced, settled and recorded.
  */
-export function registerGovernance(app: FastifyInstance, governance: Governance): void {
+export function registerGovernance(app: FastifyInstance, governance: Governance, sessions?: UiSessions): void {
   const { authenticator } = governance;
   // A callback hook, not an async one: most requests are answered from the key cache, with no tick.
   app.addHook('onRequest', function authenticate(request, _reply, done) {
@@ -19,7 +21,11 @@ export function registerGovernance(app: FastifyInstance, governance: Governance)
       if (admin && authenticator.open) {
         throw new GatewayError('admin_required', 'The admin API is off: set LLM_PROXY_MASTER_KEY to use it.');
       }
-      principal = authenticator.authenticate(request.headers);
+      // The dashboard's sign-in cookie stands for the master key (checked only when no key is sent).
+      principal =
+        (sessions !== undefined && request.headers.cookie !== undefined
+          ? sessionPrincipal(request, sessions)
+          : undefined) ?? authenticator.authenticate(request.headers);
     } catch (error) {
       return done(error as Error);
     }
