@@ -90,7 +90,11 @@ export function registerGatewayStatusRoutes(
         retries: group.retries,
         fallbacks: [...group.fallbacks],
         targets: group.targets.map((target) => {
-          const price = prices.lookup(target.provider, providerTypes.get(target.provider) ?? target.provider, target.model);
+          const price = prices.lookup(
+            target.provider,
+            providerTypes.get(target.provider) ?? target.provider,
+            target.model,
+          );
           const availability = gateway.health.availability(target.key);
           const until = gateway.health.reopensAt([target.key]);
           return {

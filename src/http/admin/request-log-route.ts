@@ -26,8 +26,12 @@ const LogQuerySchema = Type.Object({
   ),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive, RFC 3339.' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive, RFC 3339.' })),
-  before: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The `next_cursor` of the previous page.' })),
-  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Only rows newer than this id (live tail).' })),
+  before: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,15}$', description: 'The `next_cursor` of the previous page.' }),
+  ),
+  after: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,15}$', description: 'Only rows newer than this id (live tail).' }),
+  ),
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'Page size, 1 to 200 (default 50).' })),
 });
 

@@ -68,9 +68,9 @@ export function registerUsageSeriesRoutes(app: FastifyInstance, store: Governanc
       const byBucket = new Map<number, number[]>();
       for (const row of latencies) {
         const start = Math.floor(row.startedAt / bucketMs) * bucketMs;
-        let list = byBucket.get(start);
-        if (list === undefined) byBucket.set(start, (list = []));
-        list.push(row.latencyMs);
+        const list = byBucket.get(start);
+        if (list === undefined) byBucket.set(start, [row.latencyMs]);
+        else list.push(row.latencyMs);
       }
       const found = new Map(buckets.map((bucket) => [bucket.start, bucket]));
       const data = [];

@@ -31,7 +31,7 @@ export async function loadUiAssets(): Promise<Map<string, UiAsset>> {
   for (const file of files) {
     const extension = file.slice(file.lastIndexOf('.'));
     const contentType = contentTypes[extension];
-    if (contentType === undefined || file.endsWith('tsconfig.json')) continue;
+    if (contentType === undefined || file.endsWith('.d.ts')) continue;
     const text = await readFile(join(uiDirectory, file), 'utf8');
     const body = extension === '.ts' ? stripTypeScriptTypes(text, { mode: 'strip' }) : text;
     assets.set(file.split('\\').join('/'), { contentType, body: Buffer.from(body) });

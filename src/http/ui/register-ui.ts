@@ -43,7 +43,10 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
   const throttle = new SignInThrottle({ max: 10, windowMs: 60_000 });
   const signInPage = assets.get('sign-in.html')?.body.toString('utf8') ?? '';
   const renderSignIn = (message: string): string =>
-    signInPage.replace('<!--message-->', message === '' ? '' : `<p class="error" role="alert">${escapeHtml(message)}</p>`);
+    signInPage.replace(
+      '<!--message-->',
+      message === '' ? '' : `<p class="error" role="alert">${escapeHtml(message)}</p>`,
+    );
   const signedIn = (request: FastifyRequest): boolean =>
     sessions.isValid(readCookie(request.headers.cookie, sessionCookie));
   const ui = { errorShape: 'simple' } as const;
@@ -66,7 +69,10 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
     });
 
     scope.get('/ui/sign-in', { config: ui, schema: { hide: true } }, async function signInForm(_request, reply) {
-      return secureHeaders(reply).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderSignIn(''));
+      return secureHeaders(reply)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(renderSignIn(''));
     });
 
     scope.post<{ Body: { key?: string } }>(
@@ -94,7 +100,10 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
     scope.post('/ui/sign-out', { config: ui, schema: { hide: true } }, async function signOut(request, reply) {
       if (request.headers[csrfHeader] !== '1' || !sameOrigin(request)) return reply.code(403).send();
       sessions.signOut(readCookie(request.headers.cookie, sessionCookie));
-      return reply.header('set-cookie', cookie(request, '', 0)).code(204).send();
+      return reply
+        .header('set-cookie', cookie(request, '', 0))
+        .code(204)
+        .send();
     });
 
     scope.get<{ Params: { '*': string } }>(
