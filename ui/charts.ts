@@ -7,12 +7,23 @@ function colors(): { axis: string; grid: string } {
   return dark ? { axis: '#9aa4b1', grid: '#2e353d' } : { axis: '#5b6470', grid: '#e3e6ea' };
 }
 
-function axes(): uPlot.Axis[] {
+/** Tick labels that keep small values (costs in USD) readable. */
+function tickValues(_plot: uPlot, splits: number[]): string[] {
+  const largest = Math.max(...splits.map(Math.abs));
+  return splits.map((value) =>
+    largest > 0 && largest < 1 ? value.toPrecision(2) : String(Math.round(value * 100) / 100),
+  );
+}
+
+function axes(days = false): uPlot.Axis[] {
   const { axis, grid } = colors();
-  return [
-    { stroke: axis, grid: { stroke: grid } },
-    { stroke: axis, grid: { stroke: grid }, size: 60 },
-  ];
+  const x: uPlot.Axis = { stroke: axis, grid: { stroke: grid } };
+  if (days) {
+    // One tick per day, labelled with its date.
+    x.incrs = [86_400, 7 * 86_400];
+    x.values = (_plot, splits) => splits.map((value) => new Date(value * 1000).toISOString().slice(5, 10));
+  }
+  return [x, { stroke: axis, grid: { stroke: grid }, size: 72, values: tickValues }];
 }
 
 function width(container: HTMLElement): number {
@@ -37,6 +48,10 @@ export function lineChart(
       width: width(container),
       height: 220,
       axes: axes(),
+      // A bucket of room on the right: the newest bucket's point is drawn whole, not cut at the edge.
+      scales: {
+        x: { time: true, range: (_plot, min, max) => [min, max + (x.length > 1 ? (x[1] ?? 0) - (x[0] ?? 0) : 60)] },
+      },
       series: [
         {},
         ...series.map((item, index) => ({
@@ -76,8 +91,12 @@ export function stackedBars(
       title,
       width: width(container),
       height: 240,
-      axes: axes(),
-      scales: { x: { time: true }, y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      axes: axes(true),
+      scales: {
+        // Half a day of room either side, so the first and last bars are whole.
+        x: { time: true, range: (_plot, min, max) => [min - 43_200, max + 43_200] },
+        y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      },
       series: [
         {},
         ...order.map((index) => {

@@ -4,7 +4,10 @@ import { csrfHeader, sameOrigin } from './session-principal.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { readCookie, sessionCookie, type UiSessions } from './ui-sessions.ts';
 
-/** No inline script, nothing from anywhere but this gateway. */
+/**
+ * No inline script, nothing from anywhere but this gateway. The referrer policy keeps `Origin` on the
+ * sign-in form's POST (`no-referrer` would turn it into `null`), which the CSRF check reads.
+ */
 const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
@@ -25,7 +28,7 @@ function secureHeaders(reply: FastifyReply): FastifyReply {
   return reply
     .header('content-security-policy', contentSecurityPolicy)
     .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .header('x-frame-options', 'DENY');
 }
 
@@ -90,7 +93,8 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
         }
         const key = typeof request.body?.key === 'string' ? request.body.key : '';
         const token = sessions.signIn(key);
-        if (token === undefined) return reply.code(401).send(renderSignIn('That is not the master key.'));
+        // The form again, with the reason: a 200, as a browser shows a page (and logs no failed load).
+        if (token === undefined) return reply.send(renderSignIn('That is not the master key.'));
         return reply
           .header('set-cookie', cookie(request, token, Math.floor(sessions.lifetimeMs / 1000)))
           .redirect('/ui', 303);

@@ -213,7 +213,8 @@ export class SqliteStore implements GovernanceStore {
   async usageSeries(query: UsageSeriesQuery): Promise<UsageSeriesBucket[]> {
     const { where, values } = usageConditions(query);
     return this.#all(
-      `SELECT (started_at / ?) * ? AS bucket, COUNT(*) AS requests,
+      // node:sqlite binds a JavaScript number as REAL: cast it, or the division would not truncate.
+      `SELECT (started_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS requests,
          SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
          SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, COALESCE(SUM(cost_usd), 0) AS cost_usd
        FROM usage_records ${where} GROUP BY bucket ORDER BY bucket`,
