@@ -104,7 +104,7 @@ describe('dashboard at /ui in Chromium', {
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
     assert.notEqual(cookie.value, masterKey);
-    const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }) + document.cookie);
+    const stored = String(await page.evaluate('JSON.stringify({ ...window.localStorage }) + document.cookie'));
     assert.ok(!stored.includes(masterKey) && !stored.includes(cookie.value), 'nothing readable by script');
     for (const label of ['Overview', 'Keys', 'Usage', 'Logs', 'Models', 'Playground']) {
       await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).waitFor();
@@ -170,10 +170,10 @@ describe('dashboard at /ui in Chromium', {
     // The status filter keeps the failed call only.
     await page.getByLabel('Status').selectOption('error');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await page.waitForFunction("document.querySelectorAll('tbody tr').length === 1");
     await page.getByLabel('Status').selectOption('');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
+    await page.waitForFunction("document.querySelectorAll('tbody tr').length === 4");
     await page.locator('tbody button.link').nth(1).click();
     await page.getByRole('heading', { name: 'Request detail' }).waitFor();
     await shoot('logs');
@@ -198,7 +198,7 @@ describe('dashboard at /ui in Chromium', {
     await page.getByLabel('Model').fill('fast');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('cell', { name: 'x-llm-proxy-provider' }).waitFor();
-    await page.waitForFunction(() => (document.getElementById('playground-output')?.textContent ?? '') !== '');
+    await page.waitForFunction("document.getElementById('playground-output').textContent !== ''");
     await shoot('playground');
   });
 
