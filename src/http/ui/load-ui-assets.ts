@@ -9,8 +9,8 @@ export interface UiAsset {
   body: Buffer;
 }
 
-/** The browser modules, pages and styles: `ui/` at the repository's root. */
-const uiDirectory = join(dirname(fileURLToPath(import.meta.url)), '../../../ui');
+/** The browser modules, pages and styles, beside this file (so the image, which holds `src/`, has them). */
+const uiDirectory = join(dirname(fileURLToPath(import.meta.url)), 'browser');
 
 const contentTypes: Record<string, string> = {
   '.ts': 'text/javascript; charset=utf-8',
