@@ -11,6 +11,7 @@ import { PriceTable } from './governance/pricing/price-table.ts';
 import { replayUsageJournals } from './governance/replay-usage-journals.ts';
 import { UsageJournal } from './governance/usage-journal.ts';
 import { UsageRecorder } from './governance/usage-recorder.ts';
+import { UsageRetention } from './governance/usage-retention.ts';
 import { closeRedis, connectRedis } from './state/redis-client.ts';
 import { RedisKeyInvalidation } from './state/redis-key-invalidation.ts';
 import { openStore } from './store/open-store.ts';
@@ -88,6 +89,15 @@ export async function startGovernance(
           authenticator.invalidate(keyHash);
           invalidation?.publish(keyHash);
         });
+  const retention =
+    store === undefined
+      ? undefined
+      : new UsageRetention({
+          store,
+          retentionDays: settings.usageRetentionDays,
+          onError: (error) => onError(error, 'deleting old usage rows'),
+        });
+  void retention?.run();
   if (settings.masterKey === undefined) {
     logger.warn(
       '!!! LLM_PROXY_MASTER_KEY is not set: every API route is OPEN to anyone who can reach this port, and the admin API is off. Set it before exposing the gateway. !!!',
@@ -105,6 +115,7 @@ export async function startGovernance(
             await redis.ping();
           },
     async close() {
+      retention?.close();
       await recorder?.close();
       await limiter.close();
       await invalidation?.close();

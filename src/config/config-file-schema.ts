@@ -102,6 +102,8 @@ export const ConfigFileSchema = Type.Object(
           cors: Type.Optional(Type.Object({ origins: Type.Array(Type.String()) }, strict)),
           /** A stream longer than this (bytes sent to the client) is ended with an error event. */
           max_stream_bytes: Type.Optional(PositiveInteger),
+          /** The web dashboard at `/ui` (default true; it needs a master key). */
+          ui: Type.Optional(Type.Boolean()),
           log_level: Type.Optional(
             Type.Union(
               ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
@@ -160,6 +162,8 @@ export const ConfigFileSchema = Type.Object(
           default_output_tokens: Type.Optional(PositiveInteger),
           /** Days a stored Responses API answer (`store` absent or true) is kept (default 30). */
           responses_retention_days: Type.Optional(PositiveInteger),
+          /** Days usage rows (the dashboard's request log) are kept (default 30). */
+          usage_retention_days: Type.Optional(PositiveInteger),
         },
         strict,
       ),

@@ -27,6 +27,8 @@ export interface ServerConfig {
   corsOrigins: readonly string[];
   /** A stream that has sent this many bytes to its client is ended with an error event. */
   maxStreamBytes: number;
+  /** The web dashboard at `/ui` (served only when a master key is set). */
+  ui: boolean;
 }
 
 export type RoutingStrategy = 'weighted' | 'round-robin' | 'least-in-flight' | 'lowest-latency';
@@ -126,4 +128,6 @@ export interface GovernanceConfig {
   defaultOutputTokens: number;
   /** Days a stored Responses API answer is kept. */
   responsesRetentionDays: number;
+  /** Usage rows (the request log) older than this many days are deleted, a day at a time. */
+  usageRetentionDays: number;
 }

@@ -105,6 +105,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
       logLevel: logLevel as LogLevel,
       shutdownTimeoutMs: file.server?.shutdown_timeout_ms ?? defaults.shutdownTimeoutMs,
       corsOrigins: readCorsOrigins(env, file),
+      ui: file.server?.ui ?? true,
       ...buildCapacity(file, env),
     },
     connectionsPerOrigin: upstream.connections_per_origin ?? defaults.connectionsPerOrigin,
@@ -273,6 +274,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
     responsesRetentionDays: governance.responses_retention_days ?? 30,
+    usageRetentionDays: governance.usage_retention_days ?? 30,
   };
 }
 

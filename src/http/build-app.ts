@@ -9,8 +9,11 @@ import type { GatewayObservability } from '../observability/gateway-observabilit
 import { LazyResponseStore } from '../store/responses/open-response-store.ts';
 import type { ResponseStore } from '../store/responses/response-store.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
+import { registerGatewayStatusRoutes } from './admin/gateway-status-routes.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
+import { registerRequestLogRoute } from './admin/request-log-route.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
+import { registerUsageSeriesRoutes } from './admin/usage-series-route.ts';
 import { admissionServerFactory } from './admission/admission-server.ts';
 import { registerAdmission } from './admission/register-admission.ts';
 import { registerCountTokensRoute } from './anthropic/count-tokens-route.ts';
@@ -34,6 +37,8 @@ import { registerRequestLog } from './request-log.ts';
 import { registerResponsesRoutes } from './responses/responses-route.ts';
 import { registerRootRoute } from './root-route.ts';
 import { registerEventStreams } from './sse/send-event-stream.ts';
+import { registerUi } from './ui/register-ui.ts';
+import { UiSessions } from './ui/ui-sessions.ts';
 
 export interface BuildAppOptions {
   config: GatewayConfig;
@@ -107,7 +112,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerCors(app, config.server.corsOrigins);
   // Before governance: a refusal under overload costs no key check and no body parse.
   registerAdmission(app, options.admission);
-  registerGovernance(app, governance);
+  // The dashboard needs the admin API: a master key and a store.
+  const masterKey = config.governance.masterKey;
+  const sessions =
+    config.server.ui && masterKey !== undefined && options.store !== undefined
+      ? new UiSessions({ masterKey, lifetimeMs: 12 * 3_600_000 })
+      : undefined;
+  registerGovernance(app, governance, sessions);
   // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
   registerRequestLog(app, {
     logBodies: config.observability.logBodies,
@@ -127,6 +138,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerCountTokensRoute(app, gateway, governance);
   registerGeminiRoutes(app, gateway, governance);
   if (options.keyAdmin !== undefined) registerKeysRoutes(app, options.keyAdmin);
-  if (options.store !== undefined) registerUsageRoute(app, options.store);
+  if (options.store !== undefined) {
+    registerUsageRoute(app, options.store);
+    registerUsageSeriesRoutes(app, options.store);
+    registerRequestLogRoute(app, options.store);
+  }
+  registerGatewayStatusRoutes(app, { config, gateway, admission: options.admission });
+  if (sessions !== undefined) await registerUi(app, sessions);
   return app;
 }

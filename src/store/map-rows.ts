@@ -1,3 +1,4 @@
+import type { DailyUsageRow, LoggedRequest, UsageSeriesBucket } from './request-log-records.ts';
 import type { ApiKeyRecord, BudgetPeriod, UsageAggregate, UsageRow } from './store-records.ts';
 
 type Row = Record<string, unknown>;
@@ -150,3 +151,56 @@ export const keyPatchColumns: Record<(typeof keyPatchFields)[number], string> = 
   expiresAt: 'expires_at',
   metadata: 'metadata',
 };
+
+function stringOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+/** A `usage_records` row read back as a logged request. */
+export function toLoggedRequest(row: Row): LoggedRequest {
+  return {
+    id: toNumber(row['id']),
+    requestId: String(row['request_id']),
+    keyId: stringOrNull(row['key_id']),
+    model: stringOrNull(row['model']),
+    provider: stringOrNull(row['provider']),
+    upstreamModel: stringOrNull(row['upstream_model']),
+    route: String(row['route']),
+    stream: row['stream'] === true || toNumber(row['stream']) === 1,
+    status: toNumber(row['status']),
+    errorCode: stringOrNull(row['error_code']),
+    inputTokens: toNumber(row['input_tokens']),
+    outputTokens: toNumber(row['output_tokens']),
+    cachedTokens: toNumber(row['cached_tokens']),
+    cacheWriteTokens: toNumber(row['cache_write_tokens']),
+    reasoningTokens: toNumber(row['reasoning_tokens']),
+    costUsd: toNumberOrNull(row['cost_usd']),
+    latencyMs: toNumber(row['latency_ms']),
+    ttftMs: toNumberOrNull(row['ttft_ms']),
+    attempts: toNumber(row['attempts']),
+    startedAt: toNumber(row['started_at']),
+    finishedAt: toNumber(row['finished_at']),
+  };
+}
+
+export function toSeriesBucket(row: Row): UsageSeriesBucket {
+  return {
+    start: toNumber(row['bucket']),
+    requests: toNumber(row['requests']),
+    errors: toNumber(row['errors']),
+    inputTokens: toNumber(row['input_tokens']),
+    outputTokens: toNumber(row['output_tokens']),
+    costUsd: toNumber(row['cost_usd']),
+  };
+}
+
+export function toDailyUsageRow(row: Row): DailyUsageRow {
+  return {
+    day: String(row['day']),
+    group: stringOrNull(row['grp']),
+    requests: toNumber(row['requests']),
+    inputTokens: toNumber(row['input_tokens']),
+    outputTokens: toNumber(row['output_tokens']),
+    costUsd: toNumber(row['cost_usd']),
+  };
+}

@@ -1,3 +1,11 @@
+import type {
+  DailyUsageRow,
+  LoggedRequest,
+  RequestLogQuery,
+  UsageSeriesBucket,
+  UsageSeriesQuery,
+} from './request-log-records.ts';
+
 /** How often a key's budget starts over; null means a lifetime budget. */
 export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
 
@@ -66,7 +74,7 @@ export interface UsageRow {
   finishedAt: number;
 }
 
-export type UsageGrouping = 'key' | 'model' | 'day';
+export type UsageGrouping = 'key' | 'model' | 'provider' | 'day';
 
 export interface UsageQuery {
   keyId?: string | undefined;
@@ -116,6 +124,20 @@ export interface GovernanceStore {
   /** Which of these rows the store already holds, by `usageIdentity` (for replaying a journal). */
   findRecordedUsage(rows: readonly UsageRow[]): Promise<Set<string>>;
   aggregateUsage(query: UsageQuery): Promise<UsageAggregate[]>;
+  /** The request log: usage rows, newest first, filtered, paged by row id. */
+  listRequests(query: RequestLogQuery): Promise<LoggedRequest[]>;
+  /** Totals per time bucket, for charts. */
+  usageSeries(query: UsageSeriesQuery): Promise<UsageSeriesBucket[]>;
+  /** Latencies (ms) of up to `limit` of the newest rows in [from, to), for percentiles. */
+  latencies(query: {
+    from: number;
+    to: number;
+    limit: number;
+  }): Promise<Array<{ startedAt: number; latencyMs: number }>>;
+  /** Usage per UTC day and group over [from, to), for the stacked chart. */
+  dailyUsage(query: { from: number; to: number; groupBy: 'model' | 'provider' | 'key' }): Promise<DailyUsageRow[]>;
+  /** Deletes up to `limit` usage rows started before `before` (epoch ms); returns how many went. */
+  deleteUsageBefore(before: number, limit: number): Promise<number>;
   /** A key's recorded spend since `since` (epoch ms), in USD. */
   spendSince(keyId: string, since: number): Promise<number>;
   /** Throws when the store cannot be reached. */

@@ -1,7 +1,10 @@
 import type { UsageQuery } from './store-records.ts';
 
 /** WHERE clause and values for a usage query; every value is a parameter. */
-export function usageConditions(query: UsageQuery, placeholder: (index: number) => string = () => '?') {
+export function usageConditions(
+  query: Pick<UsageQuery, 'keyId' | 'model' | 'from' | 'to'>,
+  placeholder: (index: number) => string = () => '?',
+) {
   const clauses: string[] = [];
   const values: Array<string | number> = [];
   const add = (sql: (slot: string) => string, value: string | number): void => {

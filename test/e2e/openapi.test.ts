@@ -35,6 +35,11 @@ const expected = [
   'PATCH /admin/keys/{id}',
   'DELETE /admin/keys/{id}',
   'GET /admin/usage',
+  'GET /admin/usage/series',
+  'GET /admin/usage/daily',
+  'GET /admin/logs',
+  'GET /admin/status',
+  'GET /admin/models',
 ];
 
 let gateway: TestGateway;

@@ -114,7 +114,9 @@ export const UsageQuerySchema = Type.Object({
   model: Type.Optional(Type.String({ maxLength: maxModelNameLength, description: storableString })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive, RFC 3339 (ISO 8601).' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive, RFC 3339 (ISO 8601).' })),
-  group_by: Type.Optional(Type.Union([Type.Literal('key'), Type.Literal('model'), Type.Literal('day')])),
+  group_by: Type.Optional(
+    Type.Union([Type.Literal('key'), Type.Literal('model'), Type.Literal('provider'), Type.Literal('day')]),
+  ),
   limit: Type.Optional(QueryInteger('Page size, 1 to 1000 (default 100).')),
   offset: Type.Optional(QueryInteger('Rows to skip.')),
 });

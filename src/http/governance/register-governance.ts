@@ -4,12 +4,14 @@ import type { Governance } from '../../governance/governance.ts';
 import type { Principal } from '../../governance/principal.ts';
 import { googleCredentialOf, googleKeyMissing } from '../gemini/gemini-credential.ts';
 import { onRequestSettled } from '../request-context.ts';
+import { sessionPrincipal } from '../ui/session-principal.ts';
+import type { UiSessions } from '../ui/ui-sessions.ts';
 
 /**
  * Authenticates callers of governed and admin routes before their body is read, and, once a governed
  * response has gone (or its caller has), hands the request to governance to be priced, settled and recorded.
  */
-export function registerGovernance(app: FastifyInstance, governance: Governance): void {
+export function registerGovernance(app: FastifyInstance, governance: Governance, sessions?: UiSessions): void {
   const { authenticator } = governance;
   // A callback hook, not an async one: most requests are answered from the key cache, with no tick.
   app.addHook('onRequest', function authenticate(request, _reply, done) {
@@ -21,10 +23,14 @@ export function registerGovernance(app: FastifyInstance, governance: Governance)
       if (admin && authenticator.open) {
         throw new GatewayError('admin_required', 'The admin API is off: set LLM_PROXY_MASTER_KEY to use it.');
       }
+      // The dashboard's sign-in cookie stands for the master key (checked only when no key is sent).
       principal =
-        config.credentials === 'google'
+        (sessions !== undefined && request.headers.cookie !== undefined
+          ? sessionPrincipal(request, sessions)
+          : undefined) ??
+        (config.credentials === 'google'
           ? authenticator.authenticateCredential(googleCredentialOf(request), googleKeyMissing)
-          : authenticator.authenticate(request.headers);
+          : authenticator.authenticate(request.headers));
     } catch (error) {
       return done(error as Error);
     }

@@ -4,11 +4,22 @@ import {
   keyPatchFields,
   putUsageValues,
   toApiKeyRecord,
+  toDailyUsageRow,
+  toLoggedRequest,
   toNumber,
+  toSeriesBucket,
   toUsageAggregate,
   type UsageValue,
   usageColumns,
 } from '../map-rows.ts';
+import { requestLogConditions } from '../request-log-conditions.ts';
+import type {
+  DailyUsageRow,
+  LoggedRequest,
+  RequestLogQuery,
+  UsageSeriesBucket,
+  UsageSeriesQuery,
+} from '../request-log-records.ts';
 import type {
   ApiKeyPatch,
   ApiKeyRecord,
@@ -25,6 +36,7 @@ import { postgresMigrations } from './postgres-migrations.ts';
 const groupExpressions: Record<UsageGrouping, string> = {
   key: 'key_id',
   model: 'model',
+  provider: 'provider',
   day: "to_char(to_timestamp(started_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
 };
 
@@ -191,6 +203,61 @@ export class PostgresStore implements GovernanceStore {
       [...values, query.limit, query.offset],
     );
     return rows.map(toUsageAggregate);
+  }
+
+  async listRequests(query: RequestLogQuery): Promise<LoggedRequest[]> {
+    const { where, values } = requestLogConditions(query, (index) => `$${index}`);
+    const { rows } = await this.#pool.query(
+      `SELECT * FROM usage_records ${where} ORDER BY id DESC LIMIT $${values.length + 1}`,
+      [...values, query.limit],
+    );
+    return rows.map(toLoggedRequest);
+  }
+
+  async usageSeries(query: UsageSeriesQuery): Promise<UsageSeriesBucket[]> {
+    const { where, values } = usageConditions(query, (index) => `$${index + 1}`);
+    const { rows } = await this.#pool.query(
+      `SELECT (started_at / $1) * $1 AS bucket, COUNT(*) AS requests,
+         SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+         SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, COALESCE(SUM(cost_usd), 0) AS cost_usd
+       FROM usage_records ${where} GROUP BY bucket ORDER BY bucket`,
+      [query.bucketMs, ...values],
+    );
+    return rows.map(toSeriesBucket);
+  }
+
+  async latencies(query: { from: number; to: number; limit: number }) {
+    const { rows } = await this.#pool.query(
+      'SELECT started_at, latency_ms FROM usage_records WHERE started_at >= $1 AND started_at < $2 ORDER BY started_at DESC LIMIT $3',
+      [query.from, query.to, query.limit],
+    );
+    return rows.map((row: Record<string, unknown>) => ({
+      startedAt: toNumber(row['started_at']),
+      latencyMs: toNumber(row['latency_ms']),
+    }));
+  }
+
+  async dailyUsage(query: {
+    from: number;
+    to: number;
+    groupBy: 'model' | 'provider' | 'key';
+  }): Promise<DailyUsageRow[]> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${groupExpressions.day} AS day, ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
+         SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, COALESCE(SUM(cost_usd), 0) AS cost_usd
+       FROM usage_records WHERE started_at >= $1 AND started_at < $2 GROUP BY day, grp ORDER BY day, grp`,
+      [query.from, query.to],
+    );
+    return rows.map(toDailyUsageRow);
+  }
+
+  async deleteUsageBefore(before: number, limit: number): Promise<number> {
+    // Through the time index, a bounded batch at a time: never a scan of the table, never a long lock.
+    const result = await this.#pool.query(
+      'DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records WHERE started_at < $1 ORDER BY started_at LIMIT $2)',
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
   }
 
   async spendSince(keyId: string, since: number): Promise<number> {

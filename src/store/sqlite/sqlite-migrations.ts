@@ -48,4 +48,12 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; statements: read
       'CREATE INDEX usage_records_time ON usage_records (started_at)',
     ],
   },
+  {
+    version: 2,
+    // The dashboard's request log filters by status and provider too, and pages newest first.
+    statements: [
+      'CREATE INDEX usage_records_status_time ON usage_records (status, started_at)',
+      'CREATE INDEX usage_records_provider_time ON usage_records (provider, started_at)',
+    ],
+  },
 ];

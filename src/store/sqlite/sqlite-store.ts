@@ -6,11 +6,22 @@ import {
   keyPatchFields,
   putUsageValues,
   toApiKeyRecord,
+  toDailyUsageRow,
+  toLoggedRequest,
   toNumber,
+  toSeriesBucket,
   toUsageAggregate,
   type UsageValue,
   usageColumns,
 } from '../map-rows.ts';
+import { requestLogConditions } from '../request-log-conditions.ts';
+import type {
+  DailyUsageRow,
+  LoggedRequest,
+  RequestLogQuery,
+  UsageSeriesBucket,
+  UsageSeriesQuery,
+} from '../request-log-records.ts';
 import type {
   ApiKeyPatch,
   ApiKeyRecord,
@@ -27,6 +38,7 @@ import { sqliteMigrations } from './sqlite-migrations.ts';
 const groupExpressions: Record<UsageGrouping, string> = {
   key: 'key_id',
   model: 'model',
+  provider: 'provider',
   day: "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')",
 };
 
@@ -216,6 +228,60 @@ export class SqliteStore implements GovernanceStore {
       query.limit,
       query.offset,
     ).map(toUsageAggregate);
+  }
+
+  async listRequests(query: RequestLogQuery): Promise<LoggedRequest[]> {
+    const { where, values } = requestLogConditions(query);
+    return this.#all(`SELECT * FROM usage_records ${where} ORDER BY id DESC LIMIT ?`, ...values, query.limit).map(
+      toLoggedRequest,
+    );
+  }
+
+  async usageSeries(query: UsageSeriesQuery): Promise<UsageSeriesBucket[]> {
+    const { where, values } = usageConditions(query);
+    return this.#all(
+      // node:sqlite binds a JavaScript number as REAL: cast it, or the division would not truncate.
+      `SELECT (started_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, COUNT(*) AS requests,
+         SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+         SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, COALESCE(SUM(cost_usd), 0) AS cost_usd
+       FROM usage_records ${where} GROUP BY bucket ORDER BY bucket`,
+      query.bucketMs,
+      query.bucketMs,
+      ...values,
+    ).map(toSeriesBucket);
+  }
+
+  async latencies(query: { from: number; to: number; limit: number }) {
+    return this.#all(
+      'SELECT started_at, latency_ms FROM usage_records WHERE started_at >= ? AND started_at < ? ORDER BY started_at DESC LIMIT ?',
+      query.from,
+      query.to,
+      query.limit,
+    ).map((row) => ({ startedAt: toNumber(row['started_at']), latencyMs: toNumber(row['latency_ms']) }));
+  }
+
+  async dailyUsage(query: {
+    from: number;
+    to: number;
+    groupBy: 'model' | 'provider' | 'key';
+  }): Promise<DailyUsageRow[]> {
+    return this.#all(
+      `SELECT ${groupExpressions.day} AS day, ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
+         SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, COALESCE(SUM(cost_usd), 0) AS cost_usd
+       FROM usage_records WHERE started_at >= ? AND started_at < ? GROUP BY day, grp ORDER BY day, grp`,
+      query.from,
+      query.to,
+    ).map(toDailyUsageRow);
+  }
+
+  async deleteUsageBefore(before: number, limit: number): Promise<number> {
+    // Through the time index, a bounded batch at a time: never a scan of the table, never a long lock.
+    const result = this.#db
+      .prepare(
+        'DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records WHERE started_at < ? ORDER BY started_at LIMIT ?)',
+      )
+      .run(before, limit);
+    return toNumber(result.changes);
   }
 
   async spendSince(keyId: string, since: number): Promise<number> {

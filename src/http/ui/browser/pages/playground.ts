@@ -1,0 +1,98 @@
+import { csrfHeaders, getJson } from '../api.ts';
+import { errorMessage, field, h, table } from '../dom.ts';
+import type { Page } from './page.ts';
+
+/** Reads an OpenAI chat-completions event stream, calling `onText` with each piece of content. */
+async function readStream(body: ReadableStream<Uint8Array>, onText: (text: string) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const event = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      for (const line of event.split('\n')) {
+        if (!line.startsWith('data:')) continue;
+        const data = line.slice(5).trim();
+        if (data === '[DONE]') return;
+        const chunk = JSON.parse(data) as {
+          choices?: Array<{ delta?: { content?: string } }>;
+          error?: { message?: string };
+        };
+        if (chunk.error !== undefined) throw new Error(chunk.error.message ?? 'The stream ended with an error.');
+        const text = chunk.choices?.[0]?.delta?.content;
+        if (text !== undefined) onText(text);
+      }
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+/** Playground: pick a model, send a chat, watch it stream, see the gateway's headers. */
+export const renderPlayground: Page = async (main) => {
+  const models = (await getJson<{ data: Array<{ id: string }> }>('/v1/models')).data.map((model) => model.id);
+  const model = h('input', {
+    id: 'playground-model',
+    list: 'playground-models',
+    value: models[0] ?? '',
+    required: true,
+  });
+  const options = h('datalist', { id: 'playground-models' }, ...models.map((id) => h('option', { value: id })));
+  const message = h('textarea', { id: 'playground-message', required: true }, 'Say hello in five words.');
+  const send = h('button', { type: 'submit' }, 'Send');
+  const output = h('pre', { 'aria-live': 'polite', id: 'playground-output' });
+  const headers = h('div', {});
+  const form = h(
+    'form',
+    { class: 'card' },
+    field('Model', model),
+    options,
+    field('Message', message),
+    h('p', {}, send),
+  );
+  main.append(
+    form,
+    h('section', { class: 'card' }, h('h2', {}, 'Answer'), output, h('h2', {}, 'Gateway headers'), headers),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    send.disabled = true;
+    output.textContent = '';
+    headers.replaceChildren();
+    try {
+      const response = await fetch('/v1/chat/completions', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { ...csrfHeaders, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: model.value,
+          stream: true,
+          messages: [{ role: 'user', content: message.value }],
+        }),
+      });
+      const gateway = [...response.headers.entries()].filter(
+        ([name]) => name.startsWith('x-llm-proxy-') || name === 'x-request-id',
+      );
+      headers.replaceChildren(
+        table(
+          ['Header', 'Value'],
+          gateway.map(([name, value]) => [name, value]),
+        ),
+      );
+      if (!response.ok || response.body === null) {
+        const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+        throw new Error(body.error?.message ?? `${response.status} ${response.statusText}`);
+      }
+      await readStream(response.body, (text) => output.append(text));
+    } catch (error) {
+      output.after(errorMessage(error));
+    } finally {
+      send.disabled = false;
+    }
+  });
+  return undefined;
+};

@@ -1,0 +1,137 @@
+import { getJson, query } from '../api.ts';
+import { stackedBars } from '../charts.ts';
+import { field, formatNumber, formatUsd, h, select, table } from '../dom.ts';
+import type { Page } from './page.ts';
+
+interface DailyRow {
+  day: string;
+  group: string | null;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+const dayMs = 86_400_000;
+const isoDay = (epoch: number): string => new Date(epoch).toISOString().slice(0, 10);
+
+function csv(rows: DailyRow[], label: (group: string | null) => string): string {
+  const quote = (value: string): string => `"${value.replaceAll('"', '""')}"`;
+  const lines = ['day,group,requests,input_tokens,output_tokens,cost_usd'];
+  for (const row of rows) {
+    lines.push(
+      [row.day, quote(label(row.group)), row.requests, row.input_tokens, row.output_tokens, row.cost_usd].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Usage: per day, stacked by model, provider or key, over a chosen range; a table with totals; CSV. */
+export const renderUsage: Page = async (main, params) => {
+  const groupBy = (['model', 'provider', 'key'] as const).find((item) => item === params.get('group_by')) ?? 'model';
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const fromDay = params.get('from') ?? isoDay(today - 6 * dayMs);
+  const toDay = params.get('to') ?? isoDay(today);
+  const grouping = select(
+    'usage-group',
+    [
+      ['model', 'Model'],
+      ['provider', 'Provider'],
+      ['key', 'Key'],
+    ],
+    groupBy,
+  );
+  const from = h('input', { id: 'usage-from', type: 'date', value: fromDay });
+  const to = h('input', { id: 'usage-to', type: 'date', value: toDay });
+  const form = h(
+    'form',
+    { class: 'inline' },
+    field('Group by', grouping),
+    field('From', from),
+    field('To (inclusive)', to),
+    h('button', { type: 'submit' }, 'Show'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    window.location.hash = `#/usage${query({ group_by: grouping.value, from: from.value, to: to.value })}`;
+  });
+  main.append(form);
+
+  const start = Date.parse(`${fromDay}T00:00:00Z`);
+  const end = Date.parse(`${toDay}T00:00:00Z`) + dayMs;
+  const [daily, keys] = await Promise.all([
+    getJson<{ data: DailyRow[] }>(
+      `/admin/usage/daily${query({ group_by: groupBy, from: new Date(start).toISOString(), to: new Date(end).toISOString() })}`,
+    ),
+    getJson<{ data: Array<{ id: string; name: string }> }>('/admin/keys?limit=100'),
+  ]);
+  const names = new Map(keys.data.map((key) => [key.id, key.name]));
+  const label = (group: string | null): string =>
+    group === null ? '(none)' : groupBy === 'key' ? (names.get(group) ?? group) : group;
+
+  const days: string[] = [];
+  for (let day = start; day < end; day += dayMs) days.push(isoDay(day));
+  const groups = [...new Set(daily.data.map((row) => row.group))];
+  const chartBox = h('figure', { class: 'card chart', 'aria-label': 'Requests per day' });
+  main.append(chartBox);
+  stackedBars(
+    chartBox,
+    `Requests per day by ${groupBy}`,
+    days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000),
+    groups.map((group) => ({
+      label: label(group),
+      values: days.map((day) => daily.data.find((row) => row.day === day && row.group === group)?.requests ?? 0),
+    })),
+  );
+
+  const totals = groups.map((group) => {
+    const rows = daily.data.filter((row) => row.group === group);
+    const sum = (pick: (row: DailyRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+    return {
+      group,
+      requests: sum((row) => row.requests),
+      input: sum((row) => row.input_tokens),
+      output: sum((row) => row.output_tokens),
+      cost: sum((row) => row.cost_usd),
+    };
+  });
+  totals.sort((a, b) => b.requests - a.requests);
+  const all = (pick: (row: (typeof totals)[number]) => number) => totals.reduce((total, row) => total + pick(row), 0);
+  const download = h('button', { type: 'button', class: 'secondary' }, 'Export CSV');
+  download.addEventListener('click', () => {
+    const url = URL.createObjectURL(new Blob([csv(daily.data, label)], { type: 'text/csv' }));
+    const link = h('a', { href: url, download: `usage-${groupBy}-${fromDay}-${toDay}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+  main.append(
+    h(
+      'section',
+      { class: 'card' },
+      h('div', { class: 'toolbar' }, h('h2', {}, `Totals by ${groupBy}`), download),
+      table(
+        [groupBy[0]?.toUpperCase() + groupBy.slice(1), 'Requests', 'Input tokens', 'Output tokens', 'Cost'],
+        totals.map((row) => [
+          label(row.group),
+          formatNumber(row.requests),
+          formatNumber(row.input),
+          formatNumber(row.output),
+          formatUsd(row.cost),
+        ]),
+        {
+          numeric: [1, 2, 3, 4],
+          foot: [
+            'Total',
+            formatNumber(all((row) => row.requests)),
+            formatNumber(all((row) => row.input)),
+            formatNumber(all((row) => row.output)),
+            formatUsd(all((row) => row.cost)),
+          ],
+        },
+      ),
+    ),
+  );
+  return undefined;
+};

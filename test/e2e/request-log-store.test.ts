@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { UsageRetention } from '../../src/governance/usage-retention.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { GovernanceStore, UsageRow } from '../../src/store/store-records.ts';
+import { createPostgresSchema } from '../support/postgres-schema.ts';
+
+const dayMs = 86_400_000;
+const now = Date.UTC(2026, 5, 15, 12, 30);
+
+function row(overrides: Partial<UsageRow>): UsageRow {
+  return {
+    requestId: `req-${Math.random().toString(36).slice(2)}`,
+    keyId: 'key-a',
+    model: 'fast',
+    provider: 'openai',
+    upstreamModel: 'gpt-4o-mini',
+    route: '/v1/chat/completions',
+    stream: false,
+    status: 200,
+    errorCode: null,
+    inputTokens: 10,
+    outputTokens: 5,
+    cachedTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0.001,
+    latencyMs: 100,
+    ttftMs: null,
+    attempts: 1,
+    startedAt: now,
+    finishedAt: now + 100,
+    ...overrides,
+  };
+}
+
+/** The request log the dashboard reads, on each store: filters, cursor paging, series, days, retention. */
+function requestLogContract(name: string, open: () => Promise<{ store: GovernanceStore; drop(): Promise<void> }>) {
+  describe(`request log on ${name}`, () => {
+    let store: GovernanceStore;
+    let drop: () => Promise<void>;
+
+    before(async () => {
+      ({ store, drop } = await open());
+      await store.migrate();
+      await store.insertUsage([
+        row({ startedAt: now - 40 * dayMs, keyId: 'key-old' }),
+        row({ startedAt: now - 2 * dayMs, model: 'smart', provider: 'anthropic', latencyMs: 300 }),
+        row({ startedAt: now - 90_000, status: 502, errorCode: 'upstream_error', costUsd: null }),
+        row({ startedAt: now - 30_000, keyId: 'key-b', stream: true, ttftMs: 42.5 }),
+        row({ startedAt: now - 10_000, status: 429, errorCode: 'rate_limited', latencyMs: 2 }),
+      ]);
+    });
+    after(async () => {
+      await store.close();
+      await drop();
+    });
+
+    it('lists newest first and pages by cursor', async () => {
+      const first = await store.listRequests({ limit: 2 });
+      assert.deepEqual(
+        first.map((item) => item.startedAt),
+        [now - 10_000, now - 30_000],
+      );
+      const rest = await store.listRequests({ limit: 10, before: first.at(-1)?.id });
+      assert.equal(rest.length, 3);
+      assert.ok(rest.every((item) => item.id < (first.at(-1)?.id ?? 0)));
+      const newer = await store.listRequests({ limit: 10, after: rest[0]?.id });
+      assert.equal(newer.length, 2);
+      assert.equal(first[1]?.stream, true);
+      assert.equal(first[1]?.ttftMs, 42.5);
+    });
+
+    it('filters by status, model, key and time', async () => {
+      assert.deepEqual(
+        (await store.listRequests({ limit: 10, status: 'error' })).map((item) => item.status),
+        [429, 502],
+      );
+      assert.equal((await store.listRequests({ limit: 10, status: 502 })).length, 1);
+      assert.equal((await store.listRequests({ limit: 10, status: 'success' })).length, 3);
+      assert.equal((await store.listRequests({ limit: 10, model: 'smart' })).length, 1);
+      assert.equal((await store.listRequests({ limit: 10, keyId: 'key-b' })).length, 1);
+      assert.equal((await store.listRequests({ limit: 10, from: now - 3 * dayMs, to: now - 60_000 })).length, 2);
+    });
+
+    it('sums per time bucket and per day and group', async () => {
+      const buckets = await store.usageSeries({ from: now - 3_600_000, to: now + 3_600_000, bucketMs: 3_600_000 });
+      assert.deepEqual(
+        buckets.map((bucket) => [bucket.start, bucket.requests, bucket.errors]),
+        [[Math.floor(now / 3_600_000) * 3_600_000, 3, 2]],
+      );
+      const latencies = await store.latencies({ from: now - 3 * dayMs, to: now + 1, limit: 10 });
+      assert.equal(latencies.length, 4);
+      const daily = await store.dailyUsage({ from: now - 7 * dayMs, to: now + 1, groupBy: 'provider' });
+      assert.deepEqual(
+        daily.map((item) => [item.day, item.group, item.requests]),
+        [
+          ['2026-06-13', 'anthropic', 1],
+          ['2026-06-15', 'openai', 3],
+        ],
+      );
+    });
+
+    it('deletes rows past retention a day at a time, in batches', async () => {
+      const retention = new UsageRetention({
+        store,
+        retentionDays: 30,
+        now: () => now,
+        onError: (error) => assert.fail(String(error)),
+      });
+      retention.close();
+      assert.equal(await retention.run(), 1);
+      assert.equal((await store.listRequests({ limit: 10, keyId: 'key-old' })).length, 0);
+      assert.equal((await store.listRequests({ limit: 10 })).length, 4);
+      assert.equal(await store.deleteUsageBefore(now, 2), 2);
+    });
+  });
+}
+
+requestLogContract('SQLite', async () => ({ store: new SqliteStore(':memory:'), drop: async () => {} }));
+requestLogContract('Postgres', async () => {
+  const schema = await createPostgresSchema();
+  return { store: new PostgresStore(schema.url), drop: () => schema.drop() };
+});
