@@ -10,7 +10,14 @@ import { testKeys } from '../support/test-keys.ts';
 
 const masterKey = 'mk-dashboard-master-key-5e2a9c71b3d4';
 const chromiumPath = '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '../../docs/dashboard');
+/**
+ * Every page is photographed on every run; into docs/dashboard/ (the README's pictures) only when
+ * `UPDATE_SCREENSHOTS=1`, so that a test run never changes tracked files.
+ */
+const screenshots =
+  process.env['UPDATE_SCREENSHOTS'] === '1'
+    ? join(import.meta.dirname, '../../docs/dashboard')
+    : mkdtempSync(join(tmpdir(), 'llm-proxy-dashboard-shots-'));
 
 // Debian's chromium, driven by playwright-core: no browser download, nothing but loopback.
 const browserFlags = [
