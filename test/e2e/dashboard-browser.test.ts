@@ -177,10 +177,10 @@ describe('dashboard at /ui in Chromium', {
     // The status filter keeps the failed call only.
     await page.getByLabel('Status').selectOption('error');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction("document.querySelectorAll('tbody tr').length === 1");
+    await waitForRows(page, 1);
     await page.getByLabel('Status').selectOption('');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForFunction("document.querySelectorAll('tbody tr').length === 4");
+    await waitForRows(page, 4);
     await page.locator('tbody button.link').nth(1).click();
     await page.getByRole('heading', { name: 'Request detail' }).waitFor();
     await shoot('logs');
@@ -245,3 +245,17 @@ describe('dashboard at /ui in Chromium', {
     assert.deepEqual(outsideRequests, []);
   });
 });
+
+/**
+ * Waits until the page's table has `count` rows, polling from here: `page.waitForFunction` evaluates its
+ * predicate as a string in the page, which the dashboard's Content-Security-Policy (no eval) refuses
+ * whenever the first check does not already hold.
+ */
+async function waitForRows(page: Page, count: number): Promise<void> {
+  const rows = page.locator('tbody tr');
+  for (let tries = 0; tries < 200; tries += 1) {
+    if ((await rows.count()) === count) return;
+    await page.waitForTimeout(25);
+  }
+  assert.equal(await rows.count(), count, 'rows in the table');
+}
