@@ -158,6 +158,8 @@ export const ConfigFileSchema = Type.Object(
           default_output_tokens: Type.Optional(PositiveInteger),
           /** Days a stored Responses API answer (`store` absent or true) is kept (default 30). */
           responses_retention_days: Type.Optional(PositiveInteger),
+          /** Whether a key with a budget may call a model without a known price (default `deny`). */
+          unpriced_models: Type.Optional(Type.Union([Type.Literal('deny'), Type.Literal('allow')])),
         },
         strict,
       ),

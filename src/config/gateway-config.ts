@@ -124,4 +124,6 @@ export interface GovernanceConfig {
   defaultOutputTokens: number;
   /** Days a stored Responses API answer is kept. */
   responsesRetentionDays: number;
+  /** `deny`: a key with a budget may not call a model without a known price. */
+  unpricedModels: 'deny' | 'allow';
 }

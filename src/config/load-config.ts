@@ -271,6 +271,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     keyCacheTtlMs: governance.key_cache_ttl_ms ?? 30_000,
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
     responsesRetentionDays: governance.responses_retention_days ?? 30,
+    unpricedModels: governance.unpriced_models ?? 'deny',
   };
 }
 
