@@ -164,6 +164,21 @@ export const ConfigFileSchema = Type.Object(
         strict,
       ),
     ),
+    /** The exact response cache (docs/caching.md); off by default. */
+    cache: Type.Optional(
+      Type.Object(
+        {
+          mode: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('memory'), Type.Literal('redis')])),
+          /** How long an entry is served (default one hour). */
+          ttl_ms: Type.Optional(PositiveInteger),
+          /** The memory cache's bound on the bytes of its entries (default 64 MiB); least recently used go first. */
+          max_bytes: Type.Optional(PositiveInteger),
+          /** `key` (default): each gateway key has its own entries; `global`: every caller shares them. */
+          scope: Type.Optional(Type.Union([Type.Literal('key'), Type.Literal('global')])),
+        },
+        strict,
+      ),
+    ),
     observability: Type.Optional(
       Type.Object(
         {

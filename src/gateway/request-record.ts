@@ -38,6 +38,10 @@ export interface RequestRecord {
   firstByteAt: number | undefined;
   /** The answer as sent, kept only when body logging is on (bounded); undefined otherwise. */
   responseLog: string | undefined;
+  /** The response cache's part: `HIT` (answered from it, free), `MISS`, `BYPASS`; undefined when it is off. */
+  cache: 'HIT' | 'MISS' | 'BYPASS' | undefined;
+  /** A hit's age in seconds (the `Age` header). */
+  cacheAgeSeconds: number | undefined;
 }
 
 export function createRequestRecord(requestId: string): RequestRecord {
@@ -62,5 +66,7 @@ export function createRequestRecord(requestId: string): RequestRecord {
     errorCode: undefined,
     firstByteAt: undefined,
     responseLog: undefined,
+    cache: undefined,
+    cacheAgeSeconds: undefined,
   };
 }

@@ -180,6 +180,7 @@ export class Governance {
 
   /** The call's cost in USD from its usage and its serving model's price; undefined when either is unknown. */
   costOf(record: RequestRecord): number | undefined {
+    if (record.cache === 'HIT') return 0;
     if (record.usage === undefined || record.provider === undefined || record.upstreamModel === undefined)
       return undefined;
     const price = this.#price(record.provider, record.upstreamModel);
@@ -189,7 +190,8 @@ export class Governance {
   /** After the response: price it, settle the reservation, queue the usage row. Never throws. */
   finish(record: RequestRecord, outcome: { status: number; route: string }): void {
     record.costUsd ??= this.costOf(record);
-    const usage = record.usage;
+    // A cache hit cost nothing upstream: it counted as a request (RPM) and nothing more.
+    const usage = record.cache === 'HIT' ? undefined : record.usage;
     const tokens = usage === undefined ? 0 : usage.inputTokens + usage.outputTokens;
     const held = this.#reservations.get(record);
     if (held !== undefined) {

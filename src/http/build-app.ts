@@ -9,6 +9,7 @@ import type { GatewayObservability } from '../observability/gateway-observabilit
 import { LazyResponseStore } from '../store/responses/open-response-store.ts';
 import type { ResponseStore } from '../store/responses/response-store.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
+import { registerCacheRoute } from './admin/cache-route.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
 import { admissionServerFactory } from './admission/admission-server.ts';
@@ -122,5 +123,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerCountTokensRoute(app, gateway, governance);
   if (options.keyAdmin !== undefined) registerKeysRoutes(app, options.keyAdmin);
   if (options.store !== undefined) registerUsageRoute(app, options.store);
+  if (gateway.cache !== undefined) registerCacheRoute(app, gateway.cache);
   return app;
 }

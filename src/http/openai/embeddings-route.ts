@@ -51,6 +51,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
         record,
         signal: request.callerSignal,
         forwardedHeaders: {},
+        cacheControl: gateway.cache === undefined ? undefined : (request.headers['cache-control'] ?? ''),
       });
       if (response.kind !== 'buffered') throw new Error('embeddings never stream');
       setGatewayHeaders(reply, record);
