@@ -14,6 +14,7 @@ import type {
 } from '../../formats/internal/chat-request.ts';
 import type { Warning } from '../../providers/provider.ts';
 import {
+  isObject,
   type JsonObject,
   optionalBoolean,
   optionalInteger,
@@ -148,8 +149,20 @@ function parseTextContent(value: unknown, path: string): TextPart[] {
     const part = readObject(item, `${path}[${index}]`);
     if (part['type'] !== 'text')
       throw invalidRequest(`${path}[${index}].type must be 'text'.`, `${path}[${index}].type`);
-    return { type: 'text', text: readString(part['text'], `${path}[${index}].text`) };
+    return withCacheControl({ type: 'text', text: readString(part['text'], `${path}[${index}].text`) }, part);
   });
+}
+
+/**
+ * Anthropic's prompt-cache marker on an OpenAI content part (`cache_control: {type: "ephemeral", ttl?}`), as
+ * LiteLLM accepts it: carried to Anthropic and Bedrock targets, ignored by the rest.
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching
+ */
+function withCacheControl<Part extends TextPart | UserContentPart>(target: Part, part: JsonObject): Part {
+  const marker = part['cache_control'];
+  if (!isObject(marker) || marker['type'] !== 'ephemeral') return target;
+  const ttl = marker['ttl'];
+  return { ...target, cacheControl: ttl === '5m' || ttl === '1h' ? { type: 'ephemeral', ttl } : { type: 'ephemeral' } };
 }
 
 function parseUserContent(value: unknown, path: string): UserContentPart[] {
@@ -161,7 +174,7 @@ function parseUserPart(value: unknown, path: string): UserContentPart {
   const part = readObject(value, path);
   switch (part['type']) {
     case 'text':
-      return { type: 'text', text: readString(part['text'], `${path}.text`) };
+      return withCacheControl({ type: 'text', text: readString(part['text'], `${path}.text`) }, part);
     case 'image_url': {
       const image = readObject(part['image_url'], `${path}.image_url`);
       const url = readString(image['url'], `${path}.image_url.url`);
@@ -179,9 +192,12 @@ function parseUserPart(value: unknown, path: string): UserContentPart {
           `${path}.image_url.url`,
         );
       }
-      return detail === 'auto' || detail === 'low' || detail === 'high'
-        ? { type: 'image', source, detail }
-        : { type: 'image', source };
+      return withCacheControl(
+        detail === 'auto' || detail === 'low' || detail === 'high'
+          ? { type: 'image', source, detail }
+          : { type: 'image', source },
+        part,
+      );
     }
     case 'file': {
       const file = readObject(part['file'], `${path}.file`);
