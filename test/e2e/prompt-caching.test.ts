@@ -87,6 +87,23 @@ describe('prompt caching carried and billed right', () => {
     assert.deepEqual((sent['system'] as Json[])[0]?.['cache_control'], { type: 'ephemeral', ttl: '5m' });
   });
 
+  it('one-hour cache writes are billed at their own rate (2× input), five-minute ones at 1.25×', async () => {
+    anthropicUpstream.queueTurn({
+      content: [{ type: 'text', text: 'Cached.' }],
+      usage: { ...cachedUsage, cache_creation: { ephemeral_5m_input_tokens: 400, ephemeral_1h_input_tokens: 600 } },
+    });
+    const { response } = await anthropic.messages
+      .create({
+        model: 'anthropic/claude-sonnet-4-6',
+        max_tokens: 64,
+        system: [{ type: 'text', text: longPrompt, cache_control: { type: 'ephemeral', ttl: '1h' } }],
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+      .withResponse();
+    const expected = (100 * 3 + 2000 * 0.3 + 400 * 3.75 + 600 * 6 + 50 * 15) / 1e6;
+    assert.equal(response.headers.get('x-llm-proxy-cost-usd'), expected.toFixed(8));
+  });
+
   it('an OpenAI client: cache_control on content parts reaches Anthropic; billed the same; cached_tokens reported', async () => {
     anthropicUpstream.queueTurn({ content: [{ type: 'text', text: 'Cached.' }], usage: cachedUsage });
     const systemPart = { type: 'text', text: longPrompt, cache_control: { type: 'ephemeral' } };

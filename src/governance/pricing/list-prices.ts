@@ -24,12 +24,15 @@ function toPrice(prices: ModelPrice): Price | undefined {
   const output = rateOf(prices['output_mtok']) ?? 0;
   if (input === undefined && output === 0) return undefined;
   const inputRate = input ?? 0;
-  return {
+  const price: Price = {
     input: inputRate,
     output,
     cachedInput: rateOf(prices['cache_read_mtok']) ?? inputRate,
     cacheWrite: rateOf(prices['cache_write_mtok']) ?? inputRate,
   };
+  const oneHour = rateOf(prices['cache_write_1h_mtok']);
+  if (oneHour !== undefined) price.cacheWrite1h = oneHour;
+  return price;
 }
 
 function rateOf(value: ModelPrice[string]): Rate | undefined {

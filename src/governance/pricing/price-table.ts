@@ -44,10 +44,12 @@ export class PriceTable {
 export function costOf(usage: Usage, price: Price): number {
   const prompt = usage.inputTokens;
   const uncached = Math.max(0, prompt - usage.cacheReadTokens - usage.cacheWriteTokens);
+  const oneHour = usage.cacheWrite1hTokens ?? 0;
   return (
     (uncached * rateAt(price.input, prompt) +
       usage.cacheReadTokens * rateAt(price.cachedInput, prompt) +
-      usage.cacheWriteTokens * rateAt(price.cacheWrite, prompt) +
+      (usage.cacheWriteTokens - oneHour) * rateAt(price.cacheWrite, prompt) +
+      oneHour * rateAt(price.cacheWrite1h ?? price.cacheWrite, prompt) +
       usage.outputTokens * rateAt(price.output, prompt)) /
     1_000_000
   );

@@ -17,6 +17,8 @@ export interface Price {
   cachedInput: Rate;
   /** Input written to a prompt cache (Anthropic bills 1.25× input for 5-minute writes). */
   cacheWrite: Rate;
+  /** Input written to a one-hour prompt cache (Anthropic: 2× input); absent: `cacheWrite`. */
+  cacheWrite1h?: Rate;
 }
 
 /** The rate that applies to a call whose prompt holds `inputTokens` tokens. */

@@ -70,7 +70,7 @@ export async function* relayAnthropicStream(
   options: { record: RequestRecord; provider: string; signal: AbortSignal },
 ): AsyncGenerator<string> {
   const { record } = options;
-  const usage: Record<string, number> = {};
+  const usage: UsageFields = {};
   let ended = false;
   try {
     for await (const event of events) {
@@ -149,7 +149,19 @@ function eventTypeOf(data: string): string {
   return typeof type === 'string' && /^[a-z_]+$/.test(type) ? type : 'message';
 }
 
-function numericFields(value: JsonObject): Record<string, number> {
+type UsageFields = Record<string, number | Record<string, number>>;
+
+/** The usage's numbers, and one level of nested numbers (`cache_creation`'s split of the writes by TTL). */
+function numericFields(value: JsonObject): UsageFields {
+  const result: UsageFields = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'number') result[key] = item;
+    else if (isObject(item)) result[key] = numbersOf(item);
+  }
+  return result;
+}
+
+function numbersOf(value: JsonObject): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [key, item] of Object.entries(value)) if (typeof item === 'number') result[key] = item;
   return result;
