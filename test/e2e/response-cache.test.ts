@@ -153,6 +153,44 @@ describe('exact response cache (memory)', () => {
     assert.equal(upstreamCalls(), before);
   });
 
+  it('an OpenAI passthrough stream is stored once complete, and replayed as JSON', async () => {
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: alice, maxRetries: 0 });
+    const body = { model: 'openai/gpt-4o', messages: [{ role: 'user' as const, content: unique() }] };
+    let streamed = '';
+    for await (const chunk of await client.chat.completions.create({ ...body, stream: true }))
+      streamed += chunk.choices[0]?.delta.content ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = upstreamCalls();
+    const { data: completion, response } = await client.chat.completions.create(body).withResponse();
+    assert.equal(response.headers.get('x-llm-proxy-cache'), 'HIT');
+    assert.equal(completion.choices[0]?.message.content, streamed);
+    assert.equal(upstreamCalls(), before);
+  });
+
+  it('a stream the upstream cut is not stored', async () => {
+    const body = { model: 'openai/gpt-4o', messages: [{ role: 'user', content: unique() }], stream: true };
+    const chunk = (content: string) =>
+      `data: ${JSON.stringify({
+        id: 'chatcmpl-cut',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'gpt-4o',
+        choices: [{ index: 0, delta: { content }, finish_reason: null }],
+      })}\n\n`;
+    openaiUpstream.enqueue({ sse: [chunk('Half'), chunk(' an answer')], gapMs: 30, end: false, reset: true });
+    const cut = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+      body: JSON.stringify(body),
+    });
+    const cutText = await cut.text();
+    assert.equal(cut.headers.get('x-llm-proxy-cache'), 'MISS', `${cut.status} ${cutText}`);
+    assert.match(cutText, /error/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await post('/v1/chat/completions', { ...body, stream: false });
+    assert.equal(again.headers.get('x-llm-proxy-cache'), 'MISS');
+  });
+
   it('Responses streamed from a hit: the SDK reads the full event grammar', async () => {
     const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: alice, maxRetries: 0 });
     const body = { model: 'anthropic/claude-sonnet-4-6', input: unique(), store: false };

@@ -131,7 +131,9 @@ export class ResponseCache {
         setImmediate(() => {
           try {
             const text = body.toString('utf8');
-            this.#put(key, { response: canonicalOfBody(format, text, provider), raw: text });
+            const response = canonicalOfBody(format, text, provider);
+            // A Responses answer is replayed under a new id (the route's envelope), never the stored one's.
+            this.#put(key, format === 'openai-responses' ? { response } : { response, raw: text });
           } catch (error) {
             this.#options.onError(error);
           }
@@ -152,16 +154,21 @@ export class ResponseCache {
     provider: string,
   ): AsyncGenerator<EventSourceMessage> {
     const kept: EventSourceMessage[] = [];
-    for await (const event of events) {
-      kept.push(event);
-      yield event;
+    try {
+      for await (const event of events) {
+        kept.push(event);
+        yield event;
+      }
+    } finally {
+      // The relay stops reading at its format's last event (`[DONE]`), so completeness is decided by
+      // decoding what came: a stream the caller or the upstream cut has no finish and is not stored.
+      canonicalOfEvents(format, kept, provider).then(
+        (response) => {
+          if (response !== undefined) this.#put(key, { response });
+        },
+        (error: unknown) => this.#options.onError(error),
+      );
     }
-    canonicalOfEvents(format, kept, provider).then(
-      (response) => {
-        if (response !== undefined) this.#put(key, { response });
-      },
-      (error: unknown) => this.#options.onError(error),
-    );
   }
 
   #put(key: string, answer: CachedAnswer): void {
