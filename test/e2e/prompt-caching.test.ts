@@ -126,6 +126,23 @@ describe('prompt caching carried and billed right', () => {
     assert.equal(completion.usage?.prompt_tokens_details?.cached_tokens, 2000);
   });
 
+  it('a ttl Anthropic does not take is removed, with a warning header', async () => {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'anthropic/claude-sonnet-4-6',
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral', ttl: '10m' } }] },
+        ],
+      }),
+    });
+    assert.equal(response.status, 200, await response.text());
+    assert.match(response.headers.get('x-llm-proxy-warnings') ?? '', /cache_control\.ttl/);
+    const sent = anthropicUpstream.lastRequest.body as { messages: { content: Json[] }[] };
+    assert.deepEqual(sent.messages[0]?.content[0]?.['cache_control'], { type: 'ephemeral' });
+  });
+
   it('a Responses client sees input_tokens_details.cached_tokens', async () => {
     anthropicUpstream.queueTurn({ content: [{ type: 'text', text: 'Cached.' }], usage: cachedUsage });
     const response = await openai.responses.create({ model: 'anthropic/claude-sonnet-4-6', input: 'hi', store: false });
