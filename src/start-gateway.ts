@@ -3,6 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import { AdmissionGate } from './gateway/admission-gate.ts';
+import { CacheCounters } from './gateway/cache/cache-counters.ts';
+import type { CacheStore } from './gateway/cache/cache-store.ts';
+import { MemoryCacheStore } from './gateway/cache/memory-cache-store.ts';
+import { ResponseCache } from './gateway/cache/response-cache.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { watchEventLoop } from './gateway/watch-event-loop.ts';
 import { buildApp } from './http/build-app.ts';
@@ -12,6 +16,7 @@ import { GatewayMetrics } from './observability/gateway-metrics.ts';
 import { GatewayObservability } from './observability/gateway-observability.ts';
 import { type ProviderTraceInfo, Tracing } from './observability/tracing.ts';
 import { type GovernanceStack, startGovernance } from './start-governance.ts';
+import { RedisCacheStore } from './state/redis-cache-store.ts';
 import { RedisCooldownChannel } from './state/redis-cooldown-channel.ts';
 
 export interface RunningGateway {
@@ -58,6 +63,19 @@ export async function startGateway(options: {
       : await RedisCooldownChannel.attach(config.redisUrl, gateway.health, (error) =>
           logger.warn({ err: error }, 'redis (shared cool-downs) error; using local state'),
         );
+  const cacheCounters = config.cache.mode === 'off' ? undefined : new CacheCounters();
+  const cacheStore = await openCacheStore(config, cacheCounters, logger);
+  if (cacheStore !== undefined && cacheCounters !== undefined) {
+    gateway.useCache(
+      new ResponseCache({
+        store: cacheStore,
+        scope: config.cache.scope,
+        events: cacheCounters,
+        onError: (error) => logger.warn({ err: error }, 'response cache error; answering without it'),
+      }),
+    );
+    metrics?.watchCache(cacheCounters, () => cacheStore.bytes());
+  }
   const stack = await startGovernance(config, gateway, logger);
   const { server } = config;
   const admission = new AdmissionGate({
@@ -117,11 +135,26 @@ export async function startGateway(options: {
         await gateway.close();
         await stack.close();
         await cooldowns?.close();
+        await cacheStore?.close();
         await observability.close();
       })();
       return closing;
     },
   };
+}
+
+/** The response cache's store: memory (bounded LRU) or Redis; undefined when the cache is off. */
+async function openCacheStore(
+  config: GatewayConfig,
+  events: CacheCounters | undefined,
+  logger: Logger,
+): Promise<CacheStore | undefined> {
+  const { mode, ttlMs, maxBytes } = config.cache;
+  if (mode === 'off' || events === undefined) return undefined;
+  if (mode === 'memory') return new MemoryCacheStore({ maxBytes, ttlMs, events });
+  return RedisCacheStore.connect(config.redisUrl ?? '', ttlMs, (error) =>
+    logger.warn({ err: error }, 'redis (response cache) error; answering without it'),
+  );
 }
 
 /** Fails while usage rows wait unwritten past `governance.usage_stall_ms` (the store down, or refusing them). */

@@ -80,7 +80,13 @@ export async function startGovernance(
     models: gateway.models,
     providers: gateway.providers,
     defaultOutputTokens: settings.defaultOutputTokens,
+    unpricedModels: settings.unpricedModels,
     onError,
+    onUnpriced: (instance, model) =>
+      logger.warn(
+        { provider: instance, model },
+        `no price for ${instance}/${model}: priced $0, and keys with a budget may not call it; price it under pricing: "${instance}/${model}"`,
+      ),
   });
   const keyAdmin =
     store === undefined

@@ -164,6 +164,23 @@ export const ConfigFileSchema = Type.Object(
           responses_retention_days: Type.Optional(PositiveInteger),
           /** Days usage rows (the dashboard's request log) are kept (default 30). */
           usage_retention_days: Type.Optional(PositiveInteger),
+          /** Whether a key with a budget may call a model without a known price (default `deny`). */
+          unpriced_models: Type.Optional(Type.Union([Type.Literal('deny'), Type.Literal('allow')])),
+        },
+        strict,
+      ),
+    ),
+    /** The exact response cache (docs/caching.md); off by default. */
+    cache: Type.Optional(
+      Type.Object(
+        {
+          mode: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('memory'), Type.Literal('redis')])),
+          /** How long an entry is served (default one hour). */
+          ttl_ms: Type.Optional(PositiveInteger),
+          /** The memory cache's bound on the bytes of its entries (default 64 MiB); least recently used go first. */
+          max_bytes: Type.Optional(PositiveInteger),
+          /** `key` (default): each gateway key has its own entries; `global`: every caller shares them. */
+          scope: Type.Optional(Type.Union([Type.Literal('key'), Type.Literal('global')])),
         },
         strict,
       ),

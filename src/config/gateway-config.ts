@@ -90,10 +90,21 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   governance: GovernanceConfig;
   observability: ObservabilityConfig;
+  cache: CacheConfig;
   /** Price overrides and additions, USD per million tokens, keyed `provider/model`. */
   pricing: Record<string, { input: number; output: number; cachedInput: number; cacheWrite: number }>;
   /** Path of the YAML file read, if any. */
   configFile: string | undefined;
+}
+
+export interface CacheConfig {
+  /** `off` (default), `memory` (per process) or `redis` (`REDIS_URL`, shared by every instance). */
+  mode: 'off' | 'memory' | 'redis';
+  ttlMs: number;
+  /** Bound of the memory cache, in bytes. */
+  maxBytes: number;
+  /** `key`: entries per gateway key; `global`: shared by every caller. */
+  scope: 'key' | 'global';
 }
 
 export interface ObservabilityConfig {
@@ -130,4 +141,6 @@ export interface GovernanceConfig {
   responsesRetentionDays: number;
   /** Usage rows (the request log) older than this many days are deleted, a day at a time. */
   usageRetentionDays: number;
+  /** `deny`: a key with a budget may not call a model without a known price. */
+  unpricedModels: 'deny' | 'allow';
 }

@@ -8,6 +8,7 @@ import { defaultUpstreamTimeouts, type UpstreamTimeouts } from '../providers/sha
 import { ConfigError } from './config-error.ts';
 import { type ConfigFile, ConfigFileSchema } from './config-file-schema.ts';
 import type {
+  CacheConfig,
   GatewayConfig,
   GovernanceConfig,
   LogLevel,
@@ -116,6 +117,7 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
     redisUrl: redisUrl ?? file.redis?.url,
     governance: buildGovernance(file, env),
     observability: buildObservability(file, env),
+    cache: buildCache(file, env, redisUrl ?? file.redis?.url),
     pricing: Object.fromEntries(
       Object.entries(file.pricing ?? {}).map(([key, price]) => [
         key,
@@ -275,6 +277,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
     responsesRetentionDays: governance.responses_retention_days ?? 30,
     usageRetentionDays: governance.usage_retention_days ?? 30,
+    unpricedModels: governance.unpriced_models ?? 'deny',
   };
 }
 
@@ -307,6 +310,23 @@ function usageJournalDirectory(configured: string | undefined, databaseUrl: stri
     return path === ':memory:' ? undefined : `${path}.usage-journal`;
   }
   return `./data/usage-journal-${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`;
+}
+
+/** `LLM_PROXY_CACHE` over `cache.mode`; `redis` needs a Redis URL. */
+function buildCache(file: ConfigFile, env: Env, redisUrl: string | undefined): CacheConfig {
+  const section = file.cache ?? {};
+  const fromEnv = nonEmpty(env['LLM_PROXY_CACHE']);
+  if (fromEnv !== undefined && fromEnv !== 'off' && fromEnv !== 'memory' && fromEnv !== 'redis')
+    throw new ConfigError('LLM_PROXY_CACHE: must be memory, redis or off');
+  const mode = fromEnv ?? section.mode ?? 'off';
+  if (mode === 'redis' && redisUrl === undefined)
+    throw new ConfigError('cache mode redis: set REDIS_URL (or redis.url)');
+  return {
+    mode,
+    ttlMs: section.ttl_ms ?? 3_600_000,
+    maxBytes: section.max_bytes ?? 64 * 1024 * 1024,
+    scope: section.scope ?? 'key',
+  };
 }
 
 /**

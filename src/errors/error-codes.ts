@@ -14,6 +14,10 @@ export const errorCodes = {
     summary: "The key's budget for the period is spent (402, not 429: the SDKs would retry a 429 in vain).",
   },
   model_not_allowed: { status: 403, summary: 'The key may not use this model.' },
+  model_unpriced: {
+    status: 403,
+    summary: 'A key with a budget may not call a model without a known price (`governance.unpriced_models`).',
+  },
   admin_required: { status: 403, summary: 'Admin routes take the master key only.' },
   key_not_found: { status: 404, summary: 'No gateway key with this id.' },
   model_not_found: { status: 404, summary: 'The model is neither a configured alias nor `provider/model`.' },

@@ -11,6 +11,7 @@ import { UpstreamPools } from '../providers/shared/upstream-pools.ts';
 import { withTargetParams } from '../providers/shared/with-target-params.ts';
 import { type Attempt, AttemptRunner } from './attempt-runner.ts';
 import { awaitFirstContent, type FirstContentGate } from './await-first-content.ts';
+import type { CacheableOutcome, CacheRequest, ResponseCache } from './cache/response-cache.ts';
 import { type GatewayObserver, silentObserver } from './gateway-observer.ts';
 import type { ModelGroup } from './model-group.ts';
 import { ModelResolver, type ResolvedModel } from './model-resolver.ts';
@@ -38,6 +39,8 @@ export interface ChatCall {
   toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): PassthroughBody;
   /** Tells preamble and error events of the caller's own format apart, for passthrough streams. */
   passthroughGate?: FirstContentGate<EventSourceMessage>;
+  /** The caller's body and `Cache-Control`, for the response cache; absent: the call is never cached. */
+  cache?: CacheRequest | undefined;
   /**
    * The forward operation of the passthrough path. `chat` (the default) passes through to providers whose
    * wire format is the surface's; another (`responses`) to every provider that offers that operation.
@@ -66,6 +69,8 @@ export interface ForwardCall {
   record: RequestRecord;
   signal: AbortSignal;
   forwardedHeaders: Readonly<Record<string, string>>;
+  /** The caller's `Cache-Control`, for the response cache (embeddings); absent: never cached. */
+  cacheControl?: string | undefined;
 }
 
 /** The upstream's buffered answer to a forwarded call. */
@@ -109,6 +114,8 @@ export class Gateway {
   readonly health: TargetHealth;
   readonly #pools: UpstreamPools;
   readonly #runner: AttemptRunner;
+  /** The response cache; undefined when it is off, and then nothing on the request path changes. */
+  #cache: ResponseCache | undefined;
 
   constructor(config: GatewayConfig, observer: GatewayObserver = silentObserver) {
     this.#pools = new UpstreamPools({
@@ -127,24 +134,74 @@ export class Gateway {
     });
   }
 
+  /** Turns the response cache on (the composition root, from `cache:` / `LLM_PROXY_CACHE`). */
+  useCache(cache: ResponseCache): void {
+    this.#cache = cache;
+  }
+
+  get cache(): ResponseCache | undefined {
+    return this.#cache;
+  }
+
   /** Resolves once an attempt has answered (for streams: once its first content is in). */
   dispatchChat(call: ChatCall): Promise<ChatOutcome> {
+    const group = this.#group(call.target);
+    if (this.#cache !== undefined && call.cache !== undefined) return this.#cachedChat(this.#cache, call, group);
+    return this.#runChat(call, group);
+  }
+
+  #runChat(call: ChatCall, group: ModelGroup): Promise<ChatOutcome> {
     return this.#runner.run({
-      group: this.#group(call.target),
+      group,
       record: call.record,
       signal: call.signal,
       attempt: (attempt) => this.#attemptChat(call, attempt),
     });
   }
 
+  /** The one place chat answers are looked up in and stored to the response cache. */
+  async #cachedChat(cache: ResponseCache, call: ChatCall, group: ModelGroup): Promise<ChatOutcome> {
+    const request = call.cache as CacheRequest;
+    // The caller's API, and the same-family headers that reach the upstream (`anthropic-beta` can change the answer).
+    const headers = Object.keys(call.forwardedHeaders).length === 0 ? '' : JSON.stringify(call.forwardedHeaders);
+    const api = `${call.surface}:${call.passthroughOperation ?? 'chat'}${headers}`;
+    const found = await cache.lookup(request, api, group.name, call.record);
+    if (found.hit !== undefined) {
+      const replayed = cache.replay(found.hit, call.stream);
+      if (replayed !== undefined) return asChatOutcome(replayed);
+      call.record.cache = 'MISS';
+      call.record.cacheAgeSeconds = undefined;
+    }
+    const outcome = await this.#runChat(call, group);
+    if (found.key === undefined) return outcome;
+    return asChatOutcome(cache.capture(outcome, found.key, call.surface, call.record.provider ?? 'upstream'));
+  }
+
   /** Forwards a same-format call to a provider that speaks the caller's format natively. */
   forward(call: ForwardCall): Promise<BufferedForward> {
+    const group = this.models.resolve(call.model);
+    if (this.#cache !== undefined && call.cacheControl !== undefined && call.operation === 'embeddings')
+      return this.#cachedForward(this.#cache, call, group);
+    return this.#runForward(call, group);
+  }
+
+  #runForward(call: ForwardCall, group: ModelGroup): Promise<BufferedForward> {
     return this.#runner.run({
-      group: this.models.resolve(call.model),
+      group,
       record: call.record,
       signal: call.signal,
       attempt: (attempt) => this.#forwardAttempt(call, attempt),
     });
+  }
+
+  async #cachedForward(cache: ResponseCache, call: ForwardCall, group: ModelGroup): Promise<BufferedForward> {
+    const request = { body: call.body, control: call.cacheControl === '' ? undefined : call.cacheControl };
+    const found = await cache.lookup(request, `${call.surface}:${call.operation}`, group.name, call.record);
+    if (found.hit?.raw !== undefined) return cachedBody(found.hit.raw);
+    const response = await this.#runForward(call, group);
+    if (found.key !== undefined && response.statusCode >= 200 && response.statusCode < 300)
+      cache.storeRaw(found.key, response.body);
+    return response;
   }
 
   /** Counts a Messages request's input tokens at the target the group's strategy picks. */
@@ -334,6 +391,20 @@ function capOutputTokens(request: ChatRequest, resolved: ResolvedModel, warnings
     });
   }
   return { ...request, maxOutputTokens: cap };
+}
+
+/** A cache entry's outcome in the gateway's own type (the cache keeps its types loose). */
+function asChatOutcome(outcome: CacheableOutcome): ChatOutcome {
+  return outcome.kind === 'forwarded' ? { kind: 'forwarded', response: cachedBody(outcome.response.body) } : outcome;
+}
+
+function cachedBody(body: Buffer | string): BufferedForward {
+  return {
+    kind: 'buffered',
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? Buffer.from(body) : body,
+  };
 }
 
 /** A non-streaming forward's answer; a provider that answered with a stream broke its contract (typed, not a bare 500). */

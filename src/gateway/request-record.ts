@@ -45,6 +45,10 @@ export interface RequestRecord {
   streamedChars: number;
   /** True once the request has been settled (limits released, usage row queued, line logged): exactly once. */
   settled: boolean;
+  /** The response cache's part: `HIT` (answered from it, free), `MISS`, `BYPASS`; undefined when it is off. */
+  cache: 'HIT' | 'MISS' | 'BYPASS' | undefined;
+  /** A hit's age in seconds (the `Age` header). */
+  cacheAgeSeconds: number | undefined;
 }
 
 export function createRequestRecord(requestId: string): RequestRecord {
@@ -71,5 +75,7 @@ export function createRequestRecord(requestId: string): RequestRecord {
     responseLog: undefined,
     streamedChars: 0,
     settled: false,
+    cache: undefined,
+    cacheAgeSeconds: undefined,
   };
 }

@@ -8,7 +8,7 @@ import type { Authenticator } from './authenticator.ts';
 import { budgetPeriodOf } from './budget-period.ts';
 import type { LimitDecision, Limiter, RateState, Reservation } from './limits/limiter.ts';
 import { isModelAllowed } from './model-access.ts';
-import type { Price } from './pricing/price.ts';
+import { type Price, rateAt } from './pricing/price.ts';
 import { costOf, type PriceTable } from './pricing/price-table.ts';
 import type { Principal } from './principal.ts';
 import type { UsageRecorder } from './usage-recorder.ts';
@@ -36,7 +36,11 @@ export interface GovernanceOptions {
   models: ModelResolver;
   providers: ProviderDirectory;
   defaultOutputTokens: number;
+  /** Whether a key with a budget may call a model without a known price (`governance.unpriced_models`). */
+  unpricedModels?: 'deny' | 'allow' | undefined;
   onError: (error: unknown, context: string) => void;
+  /** Told once per model that has no known price (it is priced $0). */
+  onUnpriced?: (instance: string, model: string) => void;
   now?: () => number;
 }
 
@@ -90,6 +94,8 @@ export class Governance {
     const tokens = tokensCount ? request.inputTokens + outputTokens : 0;
     const step: AdmissionStep = { record, group, groupLimited, tokensCount, now, tokens };
     if (!keyLimited) return this.#acquireGroup(step, noHeaders);
+    if (key.maxBudgetUsd !== null && tokensCount && this.#options.unpricedModels !== 'allow')
+      this.#refuseUnpriced(group);
     const period = budgetPeriodOf(key.budgetPeriod, now);
     const decision = this.#options.limiter.acquire({
       now,
@@ -174,6 +180,7 @@ export class Governance {
 
   /** The call's cost in USD from its usage and its serving model's price; undefined when either is unknown. */
   costOf(record: RequestRecord): number | undefined {
+    if (record.cache === 'HIT') return 0;
     if (record.usage === undefined || record.provider === undefined || record.upstreamModel === undefined)
       return undefined;
     const price = this.#price(record.provider, record.upstreamModel);
@@ -183,7 +190,8 @@ export class Governance {
   /** After the response: price it, settle the reservation, queue the usage row. Never throws. */
   finish(record: RequestRecord, outcome: { status: number; route: string }): void {
     record.costUsd ??= this.costOf(record);
-    const usage = record.usage;
+    // A cache hit cost nothing upstream: it counted as a request (RPM) and nothing more.
+    const usage = record.cache === 'HIT' ? undefined : record.usage;
     const tokens = usage === undefined ? 0 : usage.inputTokens + usage.outputTokens;
     const held = this.#reservations.get(record);
     if (held !== undefined) {
@@ -252,13 +260,34 @@ export class Governance {
     if (pending.length > 0) return Promise.all(pending).then(() => undefined);
   }
 
+  /**
+   * A budget cannot count what has no price: a key with one may not call a model that any target of the
+   * group serves unpriced, and is told which `pricing:` entry would allow it.
+   */
+  #refuseUnpriced(group: ModelGroup): void {
+    for (const target of group.targets) {
+      if (this.#price(target.provider, target.model) !== undefined) continue;
+      throw new GatewayError(
+        'model_unpriced',
+        `The model '${target.provider}/${target.model}' has no known price, so this key's budget cannot count it. ` +
+          `Price it in the gateway config (pricing: { "${target.provider}/${target.model}": { input: <USD per 1M tokens>, output: <USD per 1M tokens> } }) ` +
+          'or set governance.unpriced_models: allow.',
+        { param: 'model' },
+      );
+    }
+  }
+
   /** The most a request may cost: its reservation at the dearest target's prices. */
   #estimateCost(group: ModelGroup, inputTokens: number, outputTokens: number): number {
     let highest = 0;
     for (const target of group.targets) {
       const price = this.#price(target.provider, target.model);
       if (price !== undefined)
-        highest = Math.max(highest, (inputTokens * price.input + outputTokens * price.output) / 1_000_000);
+        highest = Math.max(
+          highest,
+          (inputTokens * rateAt(price.input, inputTokens) + outputTokens * rateAt(price.output, inputTokens)) /
+            1_000_000,
+        );
     }
     return highest;
   }
@@ -277,12 +306,7 @@ export class Governance {
     if (models.size < 10_000) models.set(model, price);
     if (price === undefined && !this.#unpriced.has(`${instance}/${model}`)) {
       this.#unpriced.add(`${instance}/${model}`);
-      this.#options.onError(
-        new Error(
-          `no price for ${instance}/${model}: its cost is unknown and budgets cannot count it; add it under pricing:`,
-        ),
-        'pricing',
-      );
+      this.#options.onUnpriced?.(instance, model);
     }
     return price;
   }

@@ -9,6 +9,7 @@ import type { GatewayObservability } from '../observability/gateway-observabilit
 import { LazyResponseStore } from '../store/responses/open-response-store.ts';
 import type { ResponseStore } from '../store/responses/response-store.ts';
 import type { GovernanceStore } from '../store/store-records.ts';
+import { registerCacheRoute } from './admin/cache-route.ts';
 import { registerGatewayStatusRoutes } from './admin/gateway-status-routes.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
 import { registerRequestLogRoute } from './admin/request-log-route.ts';
@@ -145,5 +146,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
   registerGatewayStatusRoutes(app, { config, gateway, admission: options.admission });
   if (sessions !== undefined) await registerUi(app, sessions);
+  if (gateway.cache !== undefined) registerCacheRoute(app, gateway.cache);
   return app;
 }

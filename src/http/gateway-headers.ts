@@ -20,6 +20,10 @@ export function setGatewayHeaders(reply: FastifyReply, record: RequestRecord): v
   if (record.upstreamModel !== undefined)
     reply.header('x-llm-proxy-model', headerText(record.upstreamModel, maxModelHeaderLength));
   if (record.attempts > 0) reply.header('x-llm-proxy-attempts', String(record.attempts));
+  if (record.cache !== undefined) {
+    reply.header('x-llm-proxy-cache', record.cache);
+    if (record.cacheAgeSeconds !== undefined) reply.header('age', String(record.cacheAgeSeconds));
+  }
   const overhead = Math.max(0, reply.elapsedTime - record.upstreamMs - record.backoffMs);
   reply.header('x-llm-proxy-overhead-ms', overhead.toFixed(2));
   if (record.warnings.length > 0) reply.header('x-llm-proxy-warnings', warnedParameters(record));

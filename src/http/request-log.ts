@@ -50,6 +50,7 @@ export function registerRequestLog(
         outputTokens: usage?.outputTokens,
         cachedTokens: usage?.cacheReadTokens || undefined,
         costUsd: record.costUsd,
+        cache: record.cache,
         finishReason: record.finishReason,
         errorCode: record.errorCode,
         warnings: record.warnings.length > 0 ? record.warnings.map((warning) => warning.parameter) : undefined,

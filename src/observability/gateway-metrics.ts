@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { CacheCounters } from '../gateway/cache/cache-counters.ts';
 import type { RequestRecord } from '../gateway/request-record.ts';
 import { LabelGuard } from './label-guard.ts';
 import { type CounterChild, CounterFamily, type HistogramChild, HistogramFamily } from './metric-families.ts';
@@ -218,6 +219,46 @@ export class GatewayMetrics {
     );
     shed.beforeCollect(() => {
       for (const [reason, count] of Object.entries(gate.shed)) shed.child(reason).value = count;
+    });
+  }
+
+  /** Response cache counters and the memory cache's size, read when `/metrics` is scraped. */
+  watchCache(counters: CacheCounters, bytes: () => number | undefined): void {
+    const lookups = new CounterFamily(
+      this.registry,
+      'llm_proxy_cache_lookups_total',
+      'Response cache lookups by result (hit, miss); no-store requests are not looked up.',
+      ['result'],
+    );
+    lookups.beforeCollect(() => {
+      lookups.child('hit').value = counters.hits;
+      lookups.child('miss').value = counters.misses;
+    });
+    const stored = new CounterFamily(
+      this.registry,
+      'llm_proxy_cache_stored_bytes_total',
+      'Bytes of answers stored in the response cache.',
+      [],
+    );
+    stored.beforeCollect(() => {
+      stored.child().value = counters.storedBytes;
+    });
+    const evictions = new CounterFamily(
+      this.registry,
+      'llm_proxy_cache_evictions_total',
+      'Entries the memory response cache dropped to stay within cache.max_bytes.',
+      [],
+    );
+    evictions.beforeCollect(() => {
+      evictions.child().value = counters.evictions;
+    });
+    new Gauge({
+      name: 'llm_proxy_cache_bytes',
+      help: 'Bytes held by the memory response cache (0 for redis: Redis reports its own).',
+      registers: [this.registry],
+      collect() {
+        this.set(bytes() ?? 0);
+      },
     });
   }
 

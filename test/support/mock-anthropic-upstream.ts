@@ -16,6 +16,8 @@ export interface AnthropicTurn {
     output_tokens: number;
     cache_read_input_tokens?: number;
     cache_creation_input_tokens?: number;
+    /** The writes split by TTL, as Anthropic reports them. */
+    cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
   };
   model?: string;
 }
@@ -113,6 +115,7 @@ export class MockAnthropicUpstream extends MockUpstreamServer {
       output_tokens: turn.usage?.output_tokens ?? 7,
       cache_creation_input_tokens: turn.usage?.cache_creation_input_tokens ?? 0,
       cache_read_input_tokens: turn.usage?.cache_read_input_tokens ?? 0,
+      ...(turn.usage?.cache_creation === undefined ? {} : { cache_creation: turn.usage.cache_creation }),
     };
     const message = {
       id: 'msg_mock123',

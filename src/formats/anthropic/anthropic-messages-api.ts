@@ -11,6 +11,8 @@ export const AnthropicUsageSchema = Type.Object({
   output_tokens: OptionalNullable(Type.Number()),
   cache_creation_input_tokens: OptionalNullable(Type.Number()),
   cache_read_input_tokens: OptionalNullable(Type.Number()),
+  /** The cache writes split by TTL; one-hour writes are billed at 2× input, five-minute ones at 1.25×. */
+  cache_creation: OptionalNullable(Type.Object({ ephemeral_1h_input_tokens: OptionalNullable(Type.Number()) })),
   output_tokens_details: OptionalNullable(Type.Object({ thinking_tokens: OptionalNullable(Type.Number()) })),
 });
 export type AnthropicUsage = Static<typeof AnthropicUsageSchema>;

@@ -8,11 +8,14 @@ import type { AnthropicUsage } from './anthropic-messages-api.ts';
 export function convertAnthropicUsage(usage: AnthropicUsage | null | undefined): Usage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
   const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
-  return {
+  const converted: Usage = {
     inputTokens: (usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
     outputTokens: usage?.output_tokens ?? 0,
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
     reasoningTokens: usage?.output_tokens_details?.thinking_tokens ?? 0,
   };
+  const oneHour = usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  if (oneHour > 0) converted.cacheWrite1hTokens = Math.min(oneHour, cacheWrite);
+  return converted;
 }

@@ -11,6 +11,8 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written for one hour (Anthropic's `ttl: "1h"`, billed at its own rate). */
+  cacheWrite1hTokens?: number;
   reasoningTokens: number;
 }
 

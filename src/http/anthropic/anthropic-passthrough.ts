@@ -12,7 +12,7 @@ import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-text.ts';
-import type { JsonObject } from '../shared/json-reader.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
@@ -78,7 +78,7 @@ export async function* relayAnthropicStream(
   options: { record: RequestRecord; provider: string; signal: AbortSignal },
 ): AsyncGenerator<string> {
   const { record } = options;
-  const usage: Record<string, number> = {};
+  const usage: UsageFields = {};
   let ended = false;
   try {
     for await (const event of events) {
@@ -158,7 +158,19 @@ export function anthropicPassthroughGate(provider: string): FirstContentGate<Eve
   };
 }
 
-function numericFields(value: JsonObject): Record<string, number> {
+type UsageFields = Record<string, number | Record<string, number>>;
+
+/** The usage's numbers, and one level of nested numbers (`cache_creation`'s split of the writes by TTL). */
+function numericFields(value: JsonObject): UsageFields {
+  const result: UsageFields = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'number') result[key] = item;
+    else if (isObject(item)) result[key] = numbersOf(item);
+  }
+  return result;
+}
+
+function numbersOf(value: JsonObject): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [key, item] of Object.entries(value)) if (typeof item === 'number') result[key] = item;
   return result;

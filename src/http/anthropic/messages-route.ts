@@ -5,6 +5,7 @@ import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
+import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
@@ -56,6 +57,7 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway, go
         record,
         signal: request.callerSignal,
         forwardedHeaders: anthropicForwardedHeaders(request.headers),
+        cache: cacheRequestOf(gateway, request, body),
         toCanonical: (resolved, warnings) => {
           const canonical = parseAnthropicMessagesRequest(body, resolved.upstreamModel, warnings);
           estimatedInputTokens = estimateInputTokens(canonical);

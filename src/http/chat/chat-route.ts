@@ -4,6 +4,7 @@ import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest } from '../governance/admit-request.ts';
+import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { type ChatBody, ChatBodySchema, ChatReplySchema, SimpleErrorSchema } from './chat-schemas.ts';
 
 /** The seed's prompt is short text; a megabyte is generous. */
@@ -40,6 +41,7 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway, govern
         record,
         signal: request.callerSignal,
         forwardedHeaders: {},
+        cache: cacheRequestOf(gateway, request, request.body),
         toCanonical: (resolved) => ({
           model: resolved.upstreamModel,
           messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],

@@ -7,6 +7,7 @@ import type { Governance } from '../../governance/governance.ts';
 import { renderGoogleError } from '../errors/render-google-error.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
+import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
@@ -49,6 +50,7 @@ export async function generateContent(options: {
       text: request.bodyText || undefined,
     }),
     passthroughGate: geminiPassthroughGate(model),
+    cache: cacheRequestOf(gateway, request, body),
   });
   setGatewayHeaders(reply, record);
   const sse = (request.query as Record<string, unknown> | undefined)?.['alt'] === 'sse';

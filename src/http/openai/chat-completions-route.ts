@@ -4,6 +4,7 @@ import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
+import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
@@ -54,6 +55,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
         record,
         signal: request.callerSignal,
         forwardedHeaders: {},
+        cache: cacheRequestOf(gateway, request, body),
         toCanonical: (resolved, warnings) => parseOpenAIChatRequest(body, resolved.upstreamModel, warnings),
         toPassthrough: (resolved, warnings) =>
           buildOpenAIPassthroughBody(body, request.bodyText, resolved, stream, warnings),

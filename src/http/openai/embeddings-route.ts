@@ -53,6 +53,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway, 
         record,
         signal: request.callerSignal,
         forwardedHeaders: {},
+        cacheControl: gateway.cache === undefined ? undefined : (request.headers['cache-control'] ?? ''),
       });
       if (response.kind !== 'buffered')
         throw new GatewayError('internal_error', 'An embeddings call gave a streamed response.');

@@ -14,6 +14,7 @@ import type {
 } from '../../formats/internal/chat-request.ts';
 import type { Warning } from '../../providers/provider.ts';
 import {
+  isObject,
   type JsonObject,
   optionalBoolean,
   optionalInteger,
@@ -87,7 +88,7 @@ export function parseOpenAIChatRequest(body: JsonObject, upstreamModel: string, 
   const request: ChatRequest = {
     model: upstreamModel,
     messages: readArray(body['messages'], 'messages').map((message, index) =>
-      parseMessage(message, `messages[${index}]`),
+      parseMessage(message, `messages[${index}]`, warnings),
     ),
   };
   const maxTokens =
@@ -119,15 +120,15 @@ function assign<K extends keyof ChatRequest>(request: ChatRequest, key: K, value
   if (value !== undefined) request[key] = value;
 }
 
-function parseMessage(value: unknown, path: string): ChatMessage {
+function parseMessage(value: unknown, path: string, warnings: Warning[]): ChatMessage {
   const message = readObject(value, path);
   const role = readString(message['role'], `${path}.role`);
   switch (role) {
     case 'system':
     case 'developer':
-      return { role: 'system', content: parseTextContent(message['content'], `${path}.content`) };
+      return { role: 'system', content: parseTextContent(message['content'], `${path}.content`, warnings) };
     case 'user':
-      return { role: 'user', content: parseUserContent(message['content'], `${path}.content`) };
+      return { role: 'user', content: parseUserContent(message['content'], `${path}.content`, warnings) };
     case 'assistant':
       return { role: 'assistant', content: parseAssistantContent(message, path) };
     case 'tool':
@@ -142,26 +143,52 @@ function parseMessage(value: unknown, path: string): ChatMessage {
   }
 }
 
-function parseTextContent(value: unknown, path: string): TextPart[] {
+function parseTextContent(value: unknown, path: string, warnings?: Warning[]): TextPart[] {
   if (typeof value === 'string') return [{ type: 'text', text: value }];
   return readArray(value, path).map((item, index) => {
     const part = readObject(item, `${path}[${index}]`);
     if (part['type'] !== 'text')
       throw invalidRequest(`${path}[${index}].type must be 'text'.`, `${path}[${index}].type`);
-    return { type: 'text', text: readString(part['text'], `${path}[${index}].text`) };
+    return withCacheControl({ type: 'text', text: readString(part['text'], `${path}[${index}].text`) }, part, warnings);
   });
 }
 
-function parseUserContent(value: unknown, path: string): UserContentPart[] {
-  if (typeof value === 'string') return [{ type: 'text', text: value }];
-  return readArray(value, path).map((item, index) => parseUserPart(item, `${path}[${index}]`));
+/**
+ * Anthropic's prompt-cache marker on an OpenAI content part (`cache_control: {type: "ephemeral", ttl?}`), as
+ * LiteLLM accepts it: carried to Anthropic and Bedrock targets, ignored by the rest.
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching
+ */
+function withCacheControl<Part extends TextPart | UserContentPart>(
+  target: Part,
+  part: JsonObject,
+  warnings: Warning[] | undefined,
+): Part {
+  const marker = part['cache_control'];
+  if (!isObject(marker) || marker['type'] !== 'ephemeral') return target;
+  const ttl = marker['ttl'];
+  if (
+    ttl !== undefined &&
+    ttl !== '5m' &&
+    ttl !== '1h' &&
+    !warnings?.some((warning) => warning.parameter === 'cache_control.ttl')
+  )
+    warnings?.push({
+      parameter: 'cache_control.ttl',
+      message: `A cache_control ttl of ${JSON.stringify(ttl)} is not one Anthropic takes (5m, 1h); it was removed.`,
+    });
+  return { ...target, cacheControl: ttl === '5m' || ttl === '1h' ? { type: 'ephemeral', ttl } : { type: 'ephemeral' } };
 }
 
-function parseUserPart(value: unknown, path: string): UserContentPart {
+function parseUserContent(value: unknown, path: string, warnings: Warning[]): UserContentPart[] {
+  if (typeof value === 'string') return [{ type: 'text', text: value }];
+  return readArray(value, path).map((item, index) => parseUserPart(item, `${path}[${index}]`, warnings));
+}
+
+function parseUserPart(value: unknown, path: string, warnings: Warning[]): UserContentPart {
   const part = readObject(value, path);
   switch (part['type']) {
     case 'text':
-      return { type: 'text', text: readString(part['text'], `${path}.text`) };
+      return withCacheControl({ type: 'text', text: readString(part['text'], `${path}.text`) }, part, warnings);
     case 'image_url': {
       const image = readObject(part['image_url'], `${path}.image_url`);
       const url = readString(image['url'], `${path}.image_url.url`);
@@ -179,9 +206,13 @@ function parseUserPart(value: unknown, path: string): UserContentPart {
           `${path}.image_url.url`,
         );
       }
-      return detail === 'auto' || detail === 'low' || detail === 'high'
-        ? { type: 'image', source, detail }
-        : { type: 'image', source };
+      return withCacheControl(
+        detail === 'auto' || detail === 'low' || detail === 'high'
+          ? { type: 'image', source, detail }
+          : { type: 'image', source },
+        part,
+        warnings,
+      );
     }
     case 'file': {
       const file = readObject(part['file'], `${path}.file`);

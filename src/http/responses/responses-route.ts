@@ -13,6 +13,7 @@ import type { ResponseStore } from '../../store/responses/response-store.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { OpenAIErrorSchema } from '../openai/openai-schemas.ts';
+import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
@@ -84,6 +85,7 @@ export function registerResponsesRoutes(
         record,
         signal: request.callerSignal,
         forwardedHeaders: {},
+        cache: cacheRequestOf(gateway, request, body),
         toCanonical: (resolved, warnings) => {
           const parsed = parseResponsesRequest(body, resolved.upstreamModel, warnings);
           toolNames = parsed.toolNames;

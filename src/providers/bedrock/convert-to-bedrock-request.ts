@@ -1,4 +1,11 @@
-import type { ChatMessage, ChatRequest, FilePart, ImagePart, TextPart } from '../../formats/internal/chat-request.ts';
+import type {
+  CacheControl,
+  ChatMessage,
+  ChatRequest,
+  FilePart,
+  ImagePart,
+  TextPart,
+} from '../../formats/internal/chat-request.ts';
 import { parseToolCallArguments } from '../../formats/internal/parse-tool-call-arguments.ts';
 import type { Warning } from '../provider.ts';
 import { bedrockToolId } from './bedrock-tool-id.ts';
@@ -46,6 +53,22 @@ function resultText(content: string | Array<TextPart | ImagePart | FilePart>): s
     : content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
+/**
+ * An Anthropic `cache_control` marker as Converse writes it: a `cachePoint` block after the content it
+ * closes. Converse takes no TTL there, so a requested one is removed, and said so.
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html
+ */
+function cachePointAfter(part: { cacheControl?: CacheControl }, warnings: Warning[]): Block[] {
+  if (part.cacheControl === undefined) return [];
+  if (part.cacheControl.ttl !== undefined && !warnings.some((warning) => warning.parameter === 'cache_control.ttl')) {
+    warnings.push({
+      parameter: 'cache_control.ttl',
+      message: `Bedrock's cachePoint takes no TTL; '${part.cacheControl.ttl}' was removed (the default applies).`,
+    });
+  }
+  return [{ cachePoint: { type: 'default' } }];
+}
+
 function convertMessages(messages: readonly ChatMessage[], warnings: Warning[]) {
   const system: Block[] = [];
   const out: BedrockMessage[] = [];
@@ -59,14 +82,14 @@ function convertMessages(messages: readonly ChatMessage[], warnings: Warning[]) 
   for (const [index, message] of messages.entries()) {
     switch (message.role) {
       case 'system':
-        for (const part of message.content) system.push({ text: part.text });
+        for (const part of message.content) system.push({ text: part.text }, ...cachePointAfter(part, warnings));
         break;
       case 'user':
         push(
           'user',
           message.content.flatMap((part) => {
             const block = part.type === 'text' ? { text: part.text } : mediaBlock(part, warnings);
-            return block === undefined ? [] : [block];
+            return block === undefined ? [] : [block, ...cachePointAfter(part, warnings)];
           }),
         );
         break;
@@ -130,13 +153,16 @@ export function convertToBedrockRequest(request: ChatRequest, warnings: Warning[
   // Converse has no "none": tools are left out then — unless the history holds tool blocks, which need them.
   if (tools.length > 0 && (choice?.type !== 'none' || toolBlocks)) {
     const toolConfig: Record<string, unknown> = {
-      tools: tools.map((tool) => ({
-        toolSpec: {
-          name: tool.name,
-          ...(tool.description === undefined ? {} : { description: tool.description }),
-          inputSchema: { json: tool.inputSchema },
+      tools: tools.flatMap((tool) => [
+        {
+          toolSpec: {
+            name: tool.name,
+            ...(tool.description === undefined ? {} : { description: tool.description }),
+            inputSchema: { json: tool.inputSchema },
+          },
         },
-      })),
+        ...cachePointAfter(tool, warnings),
+      ]),
     };
     if (choice?.type === 'auto') toolConfig['toolChoice'] = { auto: {} };
     if (choice?.type === 'required') toolConfig['toolChoice'] = { any: {} };

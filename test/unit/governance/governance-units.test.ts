@@ -74,6 +74,14 @@ describe('pricing', () => {
     assert.equal(prices.lookup('openai-eu', 'openai', 'gpt-4o')?.input, 9);
     assert.equal(prices.lookup('openai', 'openai', 'no-such-model'), undefined);
   });
+
+  it('prices a long prompt at the tier it reaches, for all of its tokens (Gemini 2.5 Pro over 200k)', () => {
+    const price = prices.lookup('gemini', 'gemini', 'gemini-2.5-pro');
+    assert.ok(price !== undefined);
+    const usage = { outputTokens: 1_000_000, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+    assert.equal(costOf({ ...usage, inputTokens: 200_000 }, price).toFixed(6), (0.2 * 1.25 + 10).toFixed(6));
+    assert.equal(costOf({ ...usage, inputTokens: 200_001 }, price).toFixed(6), (0.200001 * 2.5 + 15).toFixed(6));
+  });
 });
 
 describe('budget periods (UTC)', () => {
