@@ -66,6 +66,8 @@ describe('CORS: OPTIONS was a 404, so browser apps could not call the gateway wi
       'x-llm-proxy-provider',
       'x-ratelimit-remaining-requests',
       'retry-after',
+      'x-llm-proxy-cache',
+      'age',
     ])
       assert.match(exposed, new RegExp(name));
     assert.equal(call.headers.get('access-control-allow-credentials'), null);

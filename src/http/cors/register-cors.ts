@@ -19,6 +19,8 @@ const exposedHeaders = [
   'x-llm-proxy-warnings',
   'x-llm-proxy-cost-usd',
   'x-llm-proxy-token-count',
+  'x-llm-proxy-cache',
+  'age',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',
