@@ -8,8 +8,8 @@ import type {
   ToolResultPart,
   UserContentPart,
 } from '../internal/chat-request.ts';
+import type { JsonObject } from '../shared/json-reader.ts';
 import { reasoningItemOfSignature } from './openai-reasoning-signature.ts';
-import type { JsonObject } from './read-responses-json.ts';
 import type { ResponsesWarning } from './responses-warning.ts';
 
 /**

@@ -2,8 +2,8 @@ import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { emptyUsage } from '../internal/usage.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { signatureOfReasoningItem } from './openai-reasoning-signature.ts';
-import { isObject, type JsonObject } from './read-responses-json.ts';
 import { mapResponsesFinishReason, readResponsesUsage } from './read-responses-usage.ts';
 
 type OpenBlock =

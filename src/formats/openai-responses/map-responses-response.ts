@@ -2,8 +2,8 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { AssistantContentPart } from '../internal/chat-request.ts';
 import type { ChatResponse } from '../internal/chat-response.ts';
 import { emptyUsage } from '../internal/usage.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { signatureOfReasoningItem } from './openai-reasoning-signature.ts';
-import { isObject, type JsonObject } from './read-responses-json.ts';
 import { mapResponsesFinishReason, readResponsesUsage } from './read-responses-usage.ts';
 
 /**

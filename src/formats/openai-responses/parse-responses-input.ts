@@ -16,7 +16,7 @@ import {
   readArray,
   readObject,
   readString,
-} from './read-responses-json.ts';
+} from '../shared/json-reader.ts';
 import { decodeCarriedReasoning } from './reasoning-carrier.ts';
 import { flatToolName } from './responses-tool-names.ts';
 import type { ResponsesWarning } from './responses-warning.ts';

@@ -1,7 +1,5 @@
 import { invalidRequest } from '../../errors/gateway-error.ts';
 import type { ChatMessage, ChatRequest, ReasoningEffort, ResponseFormat } from '../internal/chat-request.ts';
-import { parseResponsesInput } from './parse-responses-input.ts';
-import { parseResponsesToolChoice, parseResponsesTools } from './parse-responses-tools.ts';
 import {
   isObject,
   type JsonObject,
@@ -11,7 +9,9 @@ import {
   optionalString,
   readObject,
   readString,
-} from './read-responses-json.ts';
+} from '../shared/json-reader.ts';
+import { parseResponsesInput } from './parse-responses-input.ts';
+import { parseResponsesToolChoice, parseResponsesTools } from './parse-responses-tools.ts';
 import type { ResponsesToolNames } from './responses-tool-names.ts';
 import type { ResponsesWarning } from './responses-warning.ts';
 

@@ -8,7 +8,7 @@ import {
   readArray,
   readObject,
   readString,
-} from './read-responses-json.ts';
+} from '../shared/json-reader.ts';
 import { flatToolName, type ResponsesToolName } from './responses-tool-names.ts';
 import type { ResponsesWarning } from './responses-warning.ts';
 

@@ -1,6 +1,6 @@
 import type { FinishReason } from '../internal/finish-reason.ts';
 import type { Usage } from '../internal/usage.ts';
-import { isObject } from './read-responses-json.ts';
+import { isObject } from '../shared/json-reader.ts';
 
 /**
  * Responses `usage` → canonical, from an untrusted value (an upstream body or event); undefined when it

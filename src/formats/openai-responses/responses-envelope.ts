@@ -1,5 +1,5 @@
 import type { FinishReason } from '../internal/finish-reason.ts';
-import type { JsonObject } from './read-responses-json.ts';
+import type { JsonObject } from '../shared/json-reader.ts';
 import type { OutputItem, ResponseObject, ResponseStatus, ResponsesUsage } from './responses-types.ts';
 
 /** What a response object says besides its output: its id, the caller's model name, the echoed settings. */

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest } from '../governance/admit-request.ts';
-import type { JsonObject } from '../shared/json-reader.ts';
 import { anthropicForwardedHeaders } from './anthropic-passthrough.ts';
 import { AnthropicCountTokensBodySchema, AnthropicErrorSchema } from './anthropic-schemas.ts';
 import { countTokensEstimate } from './count-tokens-estimate.ts';

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { estimateInputTokens } from '../../formats/internal/estimate-input-tokens.ts';
+import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Governance } from '../../governance/governance.ts';
@@ -7,7 +8,6 @@ import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
-import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
 import {
   anthropicForwardedHeaders,

@@ -15,7 +15,6 @@ import type {
   ToolResultPart,
   UserContentPart,
 } from '../../formats/internal/chat-request.ts';
-import type { Warning } from '../../providers/provider.ts';
 import {
   isObject,
   type JsonObject,
@@ -27,7 +26,8 @@ import {
   readArray,
   readObject,
   readString,
-} from '../shared/json-reader.ts';
+} from '../../formats/shared/json-reader.ts';
+import type { Warning } from '../../providers/provider.ts';
 
 /** Fields read, or accepted as having no meaning elsewhere; anything else is reported as a warning. */
 const understoodFields = new Set([

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseGeminiRequest } from '../../formats/gemini/parse-gemini-request.ts';
 import { estimateInputTokens } from '../../formats/internal/estimate-input-tokens.ts';
+import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest } from '../governance/admit-request.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
 
 /**
  * `countTokens`: counted by a Gemini target, estimated offline for any other (marked by

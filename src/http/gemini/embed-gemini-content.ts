@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, invalidRequest } from '../../errors/gateway-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
+import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
 import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest } from '../governance/admit-request.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readTrailingObject } from '../shared/read-trailing-object.ts';
 
 /** The text of one `EmbedContentRequest.content`. */

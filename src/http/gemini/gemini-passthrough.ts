@@ -4,11 +4,11 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts';
 import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
 import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
+import { isObject } from '../../formats/shared/json-reader.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { renderGoogleError } from '../errors/render-google-error.ts';
-import { isObject } from '../shared/json-reader.ts';
 
 function parseChunk(data: string): GeminiResponse & { error?: unknown } {
   try {

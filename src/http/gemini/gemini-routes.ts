@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError, invalidRequest } from '../../errors/gateway-error.ts';
+import { isObject } from '../../formats/shared/json-reader.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
-import { isObject } from '../shared/json-reader.ts';
 import { countGeminiTokens } from './count-gemini-tokens.ts';
 import { embedGeminiContent } from './embed-gemini-content.ts';
 import { registerGeminiModelsRoutes } from './gemini-models.ts';

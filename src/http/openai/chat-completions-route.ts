@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Governance } from '../../governance/governance.ts';
@@ -6,7 +7,6 @@ import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
 import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
-import type { JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
 import { encodeOpenAIChatResponse } from './encode-openai-chat-response.ts';
 import { encodeOpenAIStreamError, OpenAIChatStreamEncoder } from './encode-openai-chat-stream.ts';

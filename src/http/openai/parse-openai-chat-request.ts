@@ -12,7 +12,6 @@ import type {
   ToolResultPart,
   UserContentPart,
 } from '../../formats/internal/chat-request.ts';
-import type { Warning } from '../../providers/provider.ts';
 import {
   isObject,
   type JsonObject,
@@ -25,7 +24,8 @@ import {
   readArray,
   readObject,
   readString,
-} from '../shared/json-reader.ts';
+} from '../../formats/shared/json-reader.ts';
+import type { Warning } from '../../providers/provider.ts';
 
 /** Fields this parser reads or deliberately ignores; any other top-level field is reported as a warning. */
 const understoodFields = new Set([

@@ -1,6 +1,6 @@
 import { GatewayError, invalidRequest } from '../../errors/gateway-error.ts';
+import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 import type { ResponseStore } from '../../store/responses/response-store.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
 
 /** A request's whole input: stored history first when it continues a response, references resolved. */
 export interface Conversation {

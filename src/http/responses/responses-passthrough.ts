@@ -4,12 +4,12 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import { mapResponsesFinishReason, readResponsesUsage } from '../../formats/openai-responses/read-responses-usage.ts';
 import { carriedReasoningPrefix, decodeCarriedReasoning } from '../../formats/openai-responses/reasoning-carrier.ts';
 import { responsesErrorCode } from '../../formats/openai-responses/responses-error.ts';
+import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
 

@@ -6,6 +6,7 @@ import { parseResponsesRequest } from '../../formats/openai-responses/parse-resp
 import type { ResponseEnvelope } from '../../formats/openai-responses/responses-envelope.ts';
 import { responsesId } from '../../formats/openai-responses/responses-ids.ts';
 import type { ResponsesToolNames } from '../../formats/openai-responses/responses-tool-names.ts';
+import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import type { Governance } from '../../governance/governance.ts';
@@ -15,7 +16,6 @@ import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { OpenAIErrorSchema } from '../openai/openai-schemas.ts';
 import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
 import { continuesConversation, expandConversation, inputItems } from './expand-conversation.ts';
 import { responseOwner } from './response-owner.ts';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 import type { ResponseStore } from '../../store/responses/response-store.ts';
-import { isObject, type JsonObject } from '../shared/json-reader.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { isObject } from '../../formats/shared/json-reader.ts';
 import type { ResponseStore } from '../../store/responses/response-store.ts';
 import { OpenAIErrorSchema } from '../openai/openai-schemas.ts';
-import { isObject } from '../shared/json-reader.ts';
 import { responseOwner } from './response-owner.ts';
 import { ResponseObjectSchema } from './responses-schemas.ts';
 

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './json-reader.ts';
+import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 
 /**
  * The JSON object under the last occurrence of `"key":` in `text`, parsed on its own. Both OpenAI and
