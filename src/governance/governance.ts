@@ -228,6 +228,7 @@ export class Governance {
       attempts: record.attempts,
       startedAt: record.startedAtEpoch,
       finishedAt,
+      cacheHit: record.cache === 'HIT',
     });
   }
 

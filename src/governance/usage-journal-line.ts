@@ -6,7 +6,7 @@ const values: UsageValue[] = new Array(usageColumns.length);
 
 /** One journal line: the row's values as a JSON array in `usageColumns` order, and a newline. */
 export function encodeUsageLine(row: UsageRow): string {
-  putUsageValues(values, 0, row, row.stream);
+  putUsageValues(values, 0, row, row.stream, row.cacheHit);
   return `${JSON.stringify(values)}\n`;
 }
 
@@ -18,9 +18,12 @@ export function decodeUsageLine(line: string): UsageRow | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(parsed) || parsed.length !== usageColumns.length) return undefined;
+  // A line written before `cache_hit` existed has one value fewer: not a cache hit.
+  if (!Array.isArray(parsed) || (parsed.length !== usageColumns.length && parsed.length !== usageColumns.length - 1))
+    return undefined;
   const [requestId, keyId, model, provider, upstreamModel, route, stream, status, errorCode, ...numbers] = parsed;
-  const [input, output, cached, cacheWrite, reasoning, cost, latency, ttft, attempts, startedAt, finishedAt] = numbers;
+  const [input, output, cached, cacheWrite, reasoning, cost, latency, ttft, attempts, startedAt, finishedAt, cacheHit] =
+    numbers;
   if (
     typeof requestId !== 'string' ||
     typeof route !== 'string' ||
@@ -58,6 +61,7 @@ export function decodeUsageLine(line: string): UsageRow | undefined {
     attempts,
     startedAt,
     finishedAt,
+    cacheHit: cacheHit === true,
   };
 }
 

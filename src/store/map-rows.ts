@@ -95,16 +95,23 @@ export const usageColumns = [
   'attempts',
   'started_at',
   'finished_at',
+  'cache_hit',
 ] as const;
 
-/** A usage value as bound: SQLite takes `stream` as 0/1, Postgres as a boolean. */
+/** A usage value as bound: SQLite takes `stream` and `cache_hit` as 0/1, Postgres as booleans. */
 export type UsageValue = string | number | boolean | null;
 
 /**
  * Writes a row's values into `target` from `offset`, in `usageColumns` order: a many-row statement's
  * parameters are filled in place, with no array built (and spread) per row.
  */
-export function putUsageValues(target: UsageValue[], offset: number, row: UsageRow, stream: boolean | number): void {
+export function putUsageValues(
+  target: UsageValue[],
+  offset: number,
+  row: UsageRow,
+  stream: boolean | number,
+  cacheHit: boolean | number,
+): void {
   target[offset] = row.requestId;
   target[offset + 1] = row.keyId;
   target[offset + 2] = row.model;
@@ -125,6 +132,7 @@ export function putUsageValues(target: UsageValue[], offset: number, row: UsageR
   target[offset + 17] = row.attempts;
   target[offset + 18] = row.startedAt;
   target[offset + 19] = row.finishedAt;
+  target[offset + 20] = cacheHit;
 }
 
 /** The fields a key patch may set, each with its column. */
@@ -180,6 +188,7 @@ export function toLoggedRequest(row: Row): LoggedRequest {
     attempts: toNumber(row['attempts']),
     startedAt: toNumber(row['started_at']),
     finishedAt: toNumber(row['finished_at']),
+    cacheHit: row['cache_hit'] === true || toNumber(row['cache_hit']) === 1,
   };
 }
 

@@ -72,6 +72,8 @@ export interface UsageRow {
   /** Epoch ms. */
   startedAt: number;
   finishedAt: number;
+  /** Answered from the response cache (no upstream call; free). */
+  cacheHit: boolean;
 }
 
 export type UsageGrouping = 'key' | 'model' | 'provider' | 'day';

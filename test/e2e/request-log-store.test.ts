@@ -31,6 +31,7 @@ function row(overrides: Partial<UsageRow>): UsageRow {
     attempts: 1,
     startedAt: now,
     finishedAt: now + 100,
+    cacheHit: false,
     ...overrides,
   };
 }

@@ -125,6 +125,32 @@ describe('exact response cache (memory)', () => {
     });
   }
 
+  it('a hit is recorded in its usage row with the cache flag, free and without tokens', async () => {
+    const body = { model: 'openai/gpt-4o', messages: [{ role: 'user', content: unique() }] };
+    const miss = await post('/v1/chat/completions', body);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const hit = await post('/v1/chat/completions', body);
+    assert.equal(hit.headers.get('x-llm-proxy-cache'), 'HIT');
+    const rowOf = async (requestId: string | null): Promise<Json | undefined> => {
+      for (let tries = 0; tries < 100; tries += 1) {
+        const logs = await fetch(`${gateway.url}/admin/logs?limit=100`, {
+          headers: { authorization: `Bearer ${masterKey}` },
+        });
+        const rows = ((await logs.json()) as { data: Json[] }).data;
+        const found = rows.find((row) => row['request_id'] === requestId);
+        if (found !== undefined) return found;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return undefined;
+    };
+    const missRow = await rowOf(miss.headers.get('x-request-id'));
+    const hitRow = await rowOf(hit.headers.get('x-request-id'));
+    assert.equal(missRow?.['cache_hit'], false);
+    assert.equal(hitRow?.['cache_hit'], true);
+    assert.equal(hitRow?.['input_tokens'], 0);
+    assert.equal(hitRow?.['cost_usd'], 0);
+  });
+
   it('a hit stored from a non-streamed answer is replayed as an OpenAI stream the official SDK reads', async () => {
     const text = unique();
     const body = { model: 'openai/gpt-4o', messages: [{ role: 'user' as const, content: text }] };

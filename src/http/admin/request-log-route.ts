@@ -54,6 +54,8 @@ const LoggedRequestSchema = Type.Object({
   latency_ms: Type.Number(),
   ttft_ms: Type.Union([Type.Number(), Type.Null()]),
   attempts: Type.Integer(),
+  /** Answered from the response cache: no upstream call, free. */
+  cache_hit: Type.Boolean(),
   started_at: Type.String({ format: 'date-time' }),
   finished_at: Type.String({ format: 'date-time' }),
 });
@@ -83,6 +85,7 @@ function toView(row: LoggedRequest) {
     latency_ms: row.latencyMs,
     ttft_ms: row.ttftMs,
     attempts: row.attempts,
+    cache_hit: row.cacheHit,
     started_at: new Date(row.startedAt).toISOString(),
     finished_at: new Date(row.finishedAt).toISOString(),
   };

@@ -56,4 +56,9 @@ export const postgresMigrations: ReadonlyArray<{ version: number; statements: re
       'CREATE INDEX usage_records_provider_time ON usage_records (provider, started_at)',
     ],
   },
+  {
+    version: 3,
+    // A call answered from the response cache: free, and told apart from a call upstream in every report.
+    statements: ['ALTER TABLE usage_records ADD COLUMN cache_hit BOOLEAN NOT NULL DEFAULT false'],
+  },
 ];

@@ -162,7 +162,7 @@ export class PostgresStore implements GovernanceStore {
     const values: UsageValue[] = new Array(rows.length * width);
     const tuples = rows.map((row, index) => {
       const start = index * width;
-      putUsageValues(values, start, row, row.stream);
+      putUsageValues(values, start, row, row.stream, row.cacheHit);
       return `(${usageColumns.map((_column, column) => `$${start + column + 1}`).join(', ')})`;
     });
     await this.#pool.query(

@@ -173,7 +173,7 @@ export class SqliteStore implements GovernanceStore {
         for (let index = 0; index < count; index++) {
           const row = rows[start + index] as UsageRow;
           // `stream` is the one boolean column: SQLite takes it as 0/1.
-          putUsageValues(values, index * width, row, row.stream ? 1 : 0);
+          putUsageValues(values, index * width, row, row.stream ? 1 : 0, row.cacheHit ? 1 : 0);
         }
         this.#usageInsert(count).run(...(values as SQLInputValue[]));
       }

@@ -221,6 +221,7 @@ describe('usage recorder', () => {
     attempts: 1,
     startedAt: 0,
     finishedAt: 0,
+    cacheHit: false,
   });
 
   function fakeStore(fail = false) {

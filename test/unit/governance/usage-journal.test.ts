@@ -32,6 +32,7 @@ const row = (index: number, fields: Partial<UsageRow> = {}): UsageRow => ({
   attempts: 1,
   startedAt: 1_700_000_000_000 + index,
   finishedAt: 1_700_000_000_100 + index,
+  cacheHit: index % 3 === 0,
   ...fields,
 });
 

@@ -28,6 +28,7 @@ const row = (index: number, fields: Partial<UsageRow> = {}): UsageRow => ({
   attempts: 1,
   startedAt: 1_000 + index,
   finishedAt: 2_000 + index,
+  cacheHit: false,
   ...fields,
 });
 

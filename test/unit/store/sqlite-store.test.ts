@@ -31,6 +31,7 @@ function usageRow(index: number): UsageRow {
     attempts: (index % 4) + 1,
     startedAt: 1_767_000_000_000 + index,
     finishedAt: 1_767_000_000_100 + index,
+    cacheHit: index % 3 === 1,
   };
 }
 
@@ -74,6 +75,7 @@ describe('SqliteStore usage rows', () => {
             attempts: row.attempts,
             started_at: row.startedAt,
             finished_at: row.finishedAt,
+            cache_hit: row.cacheHit ? 1 : 0,
           },
           `row ${index}`,
         );
