@@ -7,9 +7,9 @@ import { ConfigError } from '../config/config-error.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger, flushLogger } from '../logging/create-logger.ts';
-import { findProviderDefinition } from '../providers/registry.ts';
 import { startGateway } from '../start-gateway.ts';
 import { keysUsage, runKeysCommand } from './keys-command.ts';
+import { providerReadiness } from './provider-readiness.ts';
 import { applyRuntimeV8Flags } from './runtime-v8-flags.ts';
 import { checkWorkerState, parseWorkers, runWorkerPool, workerListeningMessage, workerPortEnv } from './worker-pool.ts';
 
@@ -137,15 +137,10 @@ async function serve(config: GatewayConfig): Promise<number> {
   if (cluster.isWorker) process.send?.(workerListeningMessage);
   // Node writes its compile cache at exit; a server may end by SIGKILL, so what startup loaded is kept now.
   flushCompileCache();
-  const providers = config.providers.map((settings) => {
-    const keyEnv = findProviderDefinition(settings.type)?.apiKeyEnv;
-    return { name: settings.name, configured: keyEnv === undefined || settings.apiKey !== undefined };
-  });
   logger.info(
     {
       url: running.url,
-      configured: providers.filter((item) => item.configured).map((item) => item.name),
-      notConfigured: providers.filter((item) => !item.configured).map((item) => item.name),
+      ...providerReadiness(config.providers),
       aliases: config.models.map((alias) => alias.name),
     },
     `llm-proxy ${packageJson.version} listening on ${running.url}`,
