@@ -10,6 +10,7 @@ import {
   readObject,
   readString,
 } from '../shared/json-reader.ts';
+import { readJsonSchemaFormat } from '../shared/read-json-schema-format.ts';
 import { parseResponsesInput } from './parse-responses-input.ts';
 import { parseResponsesToolChoice, parseResponsesTools } from './parse-responses-tools.ts';
 import type { ResponsesToolNames } from './responses-tool-names.ts';
@@ -111,15 +112,7 @@ function parseTextFormat(value: unknown): ResponseFormat | undefined {
     case 'json_object':
       return { type: 'json-object' };
     case 'json_schema': {
-      const schema = readObject(format['schema'], 'text.format.schema');
-      const result: ResponseFormat = { type: 'json-schema', schema };
-      const name = optionalString(format['name'], 'text.format.name');
-      if (name !== undefined) result.name = name;
-      const description = optionalString(format['description'], 'text.format.description');
-      if (description !== undefined) result.description = description;
-      const strict = optionalBoolean(format['strict'], 'text.format.strict');
-      if (strict !== undefined) result.strict = strict;
-      return result;
+      return readJsonSchemaFormat(format, readObject(format['schema'], 'text.format.schema'), 'text.format');
     }
     default:
       throw invalidRequest('text.format.type must be text, json_object or json_schema.', 'text.format.type');

@@ -25,6 +25,7 @@ import {
   readObject,
   readString,
 } from '../../formats/shared/json-reader.ts';
+import { readJsonSchemaFormat } from '../../formats/shared/read-json-schema-format.ts';
 import type { Warning } from '../../providers/provider.ts';
 
 /** Fields this parser reads or deliberately ignores; any other top-level field is reported as a warning. */
@@ -344,17 +345,9 @@ function parseResponseFormat(value: unknown): ResponseFormat | undefined {
       return { type: 'json-object' };
     case 'json_schema': {
       const spec = readObject(format['json_schema'], 'response_format.json_schema');
-      const result: ResponseFormat = {
-        type: 'json-schema',
-        schema: spec['schema'] === undefined ? {} : readObject(spec['schema'], 'response_format.json_schema.schema'),
-      };
-      const name = optionalString(spec['name'], 'response_format.json_schema.name');
-      if (name !== undefined) result.name = name;
-      const description = optionalString(spec['description'], 'response_format.json_schema.description');
-      if (description !== undefined) result.description = description;
-      const strict = optionalBoolean(spec['strict'], 'response_format.json_schema.strict');
-      if (strict !== undefined) result.strict = strict;
-      return result;
+      const schema =
+        spec['schema'] === undefined ? {} : readObject(spec['schema'], 'response_format.json_schema.schema');
+      return readJsonSchemaFormat(spec, schema, 'response_format.json_schema');
     }
     default:
       throw invalidRequest(
