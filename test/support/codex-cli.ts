@@ -1,68 +1,24 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { type CliInstall, installPinnedCli } from './pinned-cli.ts';
 
 /** The Codex CLI these tests pin; its npm package carries the native binary (about 420 MB unpacked). */
 export const codexVersion = '0.171.0';
 
-/** Where the CLI is installed once and reused: outside node_modules, so `npm ci` never downloads it. */
-const cacheDirectory = join(homedir(), '.cache', 'llm-proxy-test', `codex-${codexVersion}`);
-const entryPoint = join(cacheDirectory, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
+export type CodexInstall = CliInstall;
 
-export type CodexInstall = { entryPoint: string; skip: false } | { skip: string };
-
-/**
- * Installs `@openai/codex@codexVersion` from the npm registry into a cache directory, once; later runs reuse it.
- * Anything that keeps it from installing or starting (no registry, no binary for this platform) is a reason to
- * skip, returned as text for `describe(…, { skip })`.
- */
+/** `@openai/codex@codexVersion`, installed once into a cache directory (`installPinnedCli`). */
 export async function installCodexCli(): Promise<CodexInstall> {
-  try {
-    if (!existsSync(entryPoint)) await installInto(cacheDirectory);
-    const { stdout } = await run(process.execPath, [entryPoint, '--version'], { timeout: 30_000 });
-    if (!stdout.includes(codexVersion)) return { skip: `Codex CLI answered ${stdout.trim()}, not ${codexVersion}` };
-    return { entryPoint, skip: false };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n').slice(0, 3).join(' ') : String(error);
-    return { skip: `Codex CLI ${codexVersion} could not be installed or started here: ${reason}` };
-  }
-}
-
-/** npm-installs into a scratch directory beside the cache and renames it in: a half install is never reused. */
-async function installInto(directory: string): Promise<void> {
-  const scratch = `${directory}.partial-${process.pid}`;
-  mkdirSync(scratch, { recursive: true });
-  try {
-    await run(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        scratch,
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        '--loglevel=error',
-        `@openai/codex@${codexVersion}`,
-      ],
-      { timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    // A directory without the entry point is a broken install; one with it was just put there by another run.
-    if (!existsSync(entryPoint)) rmSync(directory, { recursive: true, force: true });
-    try {
-      renameSync(scratch, directory);
-    } catch (error) {
-      if (!existsSync(entryPoint)) throw error;
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  return installPinnedCli({
+    label: 'Codex CLI',
+    packageName: '@openai/codex',
+    version: codexVersion,
+    cacheName: `codex-${codexVersion}`,
+    entry: ['@openai', 'codex', 'bin', 'codex.js'],
+    versionCheck: { timeoutMs: 30_000 },
+  });
 }
 
 /** The environment variable the Codex provider reads its key from (`env_key`). */

@@ -1,71 +1,33 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type CliInstall, installPinnedCli } from './pinned-cli.ts';
 
 const run = promisify(execFile);
 
 /** The Gemini CLI these tests pin (a bundled package of about 30 MB, no native parts). */
 export const geminiCliVersion = '0.61.0';
 
-/** Where the CLI is installed once and reused: outside node_modules, so `npm ci` never downloads it. */
-const cacheDirectory = join(homedir(), '.cache', 'llm-proxy-test', `gemini-cli-${geminiCliVersion}`);
-const entryPoint = join(cacheDirectory, 'node_modules', '@google', 'gemini-cli', 'bundle', 'gemini.js');
+/** The version check runs with a private home under the cache, as the tests run it. */
+const versionHome = join(homedir(), '.cache', 'llm-proxy-test', `gemini-cli-${geminiCliVersion}`, 'home');
 
-export type GeminiCliInstall = { entryPoint: string; skip: false } | { skip: string };
+export type GeminiCliInstall = CliInstall;
 
-/**
- * Installs `@google/gemini-cli@geminiCliVersion` from the npm registry into a cache directory, once; later
- * runs reuse it. Anything that keeps it from installing or starting is a reason to skip, returned as text
- * for `describe(…, { skip })`.
- */
+/** `@google/gemini-cli@geminiCliVersion`, installed once into a cache directory (`installPinnedCli`). */
 export async function installGeminiCli(): Promise<GeminiCliInstall> {
-  try {
-    if (!existsSync(entryPoint)) await installInto(cacheDirectory);
-    const { stdout } = await run(process.execPath, [entryPoint, '--version'], {
-      timeout: 60_000,
-      env: { ...isolatedEnvironment(join(cacheDirectory, 'home')), GEMINI_CLI_NO_RELAUNCH: 'true' },
-    });
-    if (!stdout.includes(geminiCliVersion))
-      return { skip: `Gemini CLI answered ${stdout.trim()}, not ${geminiCliVersion}` };
-    return { entryPoint, skip: false };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n').slice(0, 3).join(' ') : String(error);
-    return { skip: `Gemini CLI ${geminiCliVersion} could not be installed or started here: ${reason}` };
-  }
-}
-
-/** npm-installs into a scratch directory beside the cache and renames it in: a half install is never reused. */
-async function installInto(directory: string): Promise<void> {
-  const scratch = `${directory}.partial-${process.pid}`;
-  mkdirSync(scratch, { recursive: true });
-  try {
-    await run(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        scratch,
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        '--loglevel=error',
-        `@google/gemini-cli@${geminiCliVersion}`,
-      ],
-      { timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    if (!existsSync(entryPoint)) rmSync(directory, { recursive: true, force: true });
-    try {
-      renameSync(scratch, directory);
-    } catch (error) {
-      if (!existsSync(entryPoint)) throw error;
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  return installPinnedCli({
+    label: 'Gemini CLI',
+    packageName: '@google/gemini-cli',
+    version: geminiCliVersion,
+    cacheName: `gemini-cli-${geminiCliVersion}`,
+    entry: ['@google', 'gemini-cli', 'bundle', 'gemini.js'],
+    versionCheck: {
+      timeoutMs: 60_000,
+      env: { ...isolatedEnvironment(versionHome), GEMINI_CLI_NO_RELAUNCH: 'true' },
+    },
+  });
 }
 
 /**
