@@ -35,6 +35,16 @@ function follow(chart: uPlot, container: HTMLElement): void {
   new ResizeObserver(() => chart.setSize({ width: width(container), height: 220 })).observe(container);
 }
 
+/** Indices of values with no value on either side, which a line alone would not draw. */
+function isolatedPoints(plot: uPlot, seriesIndex: number): number[] | null {
+  const values = plot.data[seriesIndex] ?? [];
+  const isolated: number[] = [];
+  for (let index = 0; index < values.length; index++) {
+    if (values[index] != null && values[index - 1] == null && values[index + 1] == null) isolated.push(index);
+  }
+  return isolated.length === 0 ? null : isolated;
+}
+
 /** A line chart over time: `x` in seconds, one line per series. */
 export function lineChart(
   container: HTMLElement,
@@ -59,6 +69,8 @@ export function lineChart(
           stroke: palette[index % palette.length] ?? '#888',
           width: 2,
           spanGaps: true,
+          // A value with no neighbour draws no line: a dot shows it (one busy minute in a quiet day).
+          points: { filter: isolatedPoints },
         })),
       ],
     },
