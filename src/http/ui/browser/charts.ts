@@ -113,7 +113,13 @@ export function stackedBars(
         {},
         ...order.map((index) => {
           const color = palette[index % palette.length] ?? '#888';
-          const options: uPlot.Series = { label: series[index]?.label ?? '', stroke: color, fill: color };
+          // Bars need no point markers: they drew a dot on every bar top and on each empty day's baseline.
+          const options: uPlot.Series = {
+            label: series[index]?.label ?? '',
+            stroke: color,
+            fill: color,
+            points: { show: false },
+          };
           if (bars !== undefined) options.paths = bars;
           return options;
         }),
