@@ -95,15 +95,28 @@ export async function startGovernance(
           authenticator.invalidate(keyHash);
           invalidation?.publish(keyHash);
         });
-  const retention =
+  // The requests' attempts go with their usage rows; their bodies (user data) usually sooner.
+  const retentions =
     store === undefined
-      ? undefined
-      : new UsageRetention({
-          store,
-          retentionDays: settings.usageRetentionDays,
-          onError: (error) => onError(error, 'deleting old usage rows'),
-        });
-  void retention?.run();
+      ? []
+      : [
+          new UsageRetention({
+            store,
+            tables: [
+              (before, limit) => store.deleteUsageBefore(before, limit),
+              (before, limit) => store.deleteDetailsBefore('request_attempts', before, limit),
+            ],
+            retentionDays: settings.usageRetentionDays,
+            onError: (error) => onError(error, 'deleting old usage rows'),
+          }),
+          new UsageRetention({
+            store,
+            tables: [(before, limit) => store.deleteDetailsBefore('request_bodies', before, limit)],
+            retentionDays: settings.bodyRetentionDays,
+            onError: (error) => onError(error, 'deleting old request bodies'),
+          }),
+        ];
+  for (const retention of retentions) void retention.run();
   if (settings.masterKey === undefined) {
     logger.warn(
       '!!! LLM_PROXY_MASTER_KEY is not set: every API route is OPEN to anyone who can reach this port, and the admin API is off. Set it before exposing the gateway. !!!',
@@ -121,7 +134,7 @@ export async function startGovernance(
             await redis.ping();
           },
     async close() {
-      retention?.close();
+      for (const retention of retentions) retention.close();
       await recorder?.close();
       await limiter.close();
       await invalidation?.close();

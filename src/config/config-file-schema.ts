@@ -164,6 +164,8 @@ export const ConfigFileSchema = Type.Object(
           responses_retention_days: Type.Optional(PositiveInteger),
           /** Days usage rows (the dashboard's request log) are kept (default 30). */
           usage_retention_days: Type.Optional(PositiveInteger),
+          /** Days the redacted bodies stored with `observability.log_bodies` are kept (default 7). */
+          body_retention_days: Type.Optional(PositiveInteger),
           /** Whether a key with a budget may call a model without a known price (default `deny`). */
           unpriced_models: Type.Optional(Type.Union([Type.Literal('deny'), Type.Literal('allow')])),
         },

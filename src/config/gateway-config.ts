@@ -141,6 +141,8 @@ export interface GovernanceConfig {
   responsesRetentionDays: number;
   /** Usage rows (the request log) older than this many days are deleted, a day at a time. */
   usageRetentionDays: number;
+  /** Stored request bodies (with `observability.log_bodies`) older than this many days are deleted, a day at a time. */
+  bodyRetentionDays: number;
   /** `deny`: a key with a budget may not call a model without a known price. */
   unpricedModels: 'deny' | 'allow';
 }

@@ -277,6 +277,7 @@ function buildGovernance(file: ConfigFile, env: Env): GovernanceConfig {
     defaultOutputTokens: governance.default_output_tokens ?? 4_096,
     responsesRetentionDays: governance.responses_retention_days ?? 30,
     usageRetentionDays: governance.usage_retention_days ?? 30,
+    bodyRetentionDays: governance.body_retention_days ?? 7,
     unpricedModels: governance.unpriced_models ?? 'deny',
   };
 }

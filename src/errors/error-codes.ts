@@ -23,6 +23,7 @@ export const errorCodes = {
   model_not_found: { status: 404, summary: 'The model is neither a configured alias nor `provider/model`.' },
   route_not_found: { status: 404, summary: 'No such route.' },
   response_not_found: { status: 404, summary: 'No stored response with this id for this key (Responses API).' },
+  request_not_found: { status: 404, summary: 'No recorded request with this id (`GET /admin/logs/{request_id}`).' },
   method_not_allowed: {
     status: 405,
     summary: 'The method is not served here (CONNECT: the gateway is no forward proxy).',

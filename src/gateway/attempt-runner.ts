@@ -4,7 +4,7 @@ import { classifyFailure, countsAgainstTarget } from './classify-failure.ts';
 import type { GatewayObserver } from './gateway-observer.ts';
 import type { ModelGroup, RouteTarget } from './model-group.ts';
 import type { ModelResolver, ResolvedModel } from './model-resolver.ts';
-import type { RequestRecord } from './request-record.ts';
+import type { AttemptNote, RequestRecord } from './request-record.ts';
 import { backoffDelayMs, retryAfterMs, sleep } from './retry-timing.ts';
 import type { TargetHealth } from './target-health.ts';
 import type { TargetPicker } from './target-picker.ts';
@@ -164,10 +164,14 @@ export class AttemptRunner {
         record.upstreamMs += elapsed;
         this.#health.succeeded(target.key, elapsed);
       }
+      record.attemptNotes?.push(noteOf(record, target, elapsed, undefined));
       scope.end(undefined);
       return { ok: true, value };
     } catch (error) {
-      record.upstreamMs += performance.now() - started;
+      const elapsed = performance.now() - started;
+      record.upstreamMs += elapsed;
+      record.attemptNotes ??= [];
+      record.attemptNotes.push(noteOf(record, target, elapsed, error));
       scope.end(error);
       release();
       if (signal.aborted || !countsAgainstTarget(error)) this.#health.abandoned(target.key);
@@ -196,4 +200,14 @@ export class AttemptRunner {
       { headers: { 'retry-after': String(seconds) } },
     );
   }
+}
+
+function noteOf(record: RequestRecord, target: RouteTarget, latencyMs: number, error: unknown): AttemptNote {
+  return {
+    provider: record.provider ?? target.provider,
+    model: target.model,
+    latencyMs,
+    fallbacks: record.fallbacks,
+    error,
+  };
 }

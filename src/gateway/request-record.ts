@@ -2,6 +2,17 @@ import type { FinishReason } from '../formats/internal/finish-reason.ts';
 import type { Usage } from '../formats/internal/usage.ts';
 import type { Warning } from '../providers/provider.ts';
 
+/** One upstream attempt, as the attempt runner saw it. */
+export interface AttemptNote {
+  provider: string;
+  model: string;
+  latencyMs: number;
+  /** `RequestRecord.fallbacks` when it was made: a later note with more entered a fallback group. */
+  fallbacks: number;
+  /** Why it failed; undefined for the attempt that succeeded. */
+  error: unknown;
+}
+
 /**
  * What the gateway learns about one request while serving it: filled in along the pipeline, logged
  * once when the response ends, and (with governance) priced and stored.
@@ -24,6 +35,11 @@ export interface RequestRecord {
   /** Same-format traffic forwarded without translation. */
   passthrough: boolean;
   attempts: number;
+  /**
+   * Each upstream attempt, kept only from the first failure on (the successful one after it included): the
+   * common single successful attempt allocates nothing. Stored for the dashboard's detail view.
+   */
+  attemptNotes: AttemptNote[] | undefined;
   /** Fallback groups entered. */
   fallbacks: number;
   /** Time spent waiting on upstream attempts, in ms (for the gateway's own overhead). */
@@ -64,6 +80,7 @@ export function createRequestRecord(requestId: string): RequestRecord {
     stream: false,
     passthrough: false,
     attempts: 0,
+    attemptNotes: undefined,
     fallbacks: 0,
     upstreamMs: 0,
     backoffMs: 0,

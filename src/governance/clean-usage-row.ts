@@ -30,7 +30,8 @@ function cleanNullable(text: string | null): string | null {
   return text === null ? null : cleanText(text);
 }
 
-function cleanText(text: string): string {
+/** Text any store can hold: well-formed UTF-16, no NUL. */
+export function cleanText(text: string): string {
   const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
   return wellFormed.includes('\0') ? wellFormed.replaceAll('\0', '') : wellFormed;
 }

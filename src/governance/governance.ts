@@ -11,6 +11,7 @@ import { isModelAllowed } from './model-access.ts';
 import { type Price, rateAt } from './pricing/price.ts';
 import { costOf, type PriceTable } from './pricing/price-table.ts';
 import type { Principal } from './principal.ts';
+import { type LoggedBodies, requestDetailsOf } from './request-details.ts';
 import type { UsageRecorder } from './usage-recorder.ts';
 
 export interface AdmissionRequest {
@@ -187,8 +188,11 @@ export class Governance {
     return price === undefined ? undefined : costOf(record.usage, price);
   }
 
-  /** After the response: price it, settle the reservation, queue the usage row. Never throws. */
-  finish(record: RequestRecord, outcome: { status: number; route: string }): void {
+  /**
+   * After the response: price it, settle the reservation, queue the usage row (with the attempts when one
+   * failed, and `bodies` when body logging is on). Never throws.
+   */
+  finish(record: RequestRecord, outcome: { status: number; route: string; bodies?: LoggedBodies | undefined }): void {
     record.costUsd ??= this.costOf(record);
     // A cache hit cost nothing upstream: it counted as a request (RPM) and nothing more.
     const usage = record.cache === 'HIT' ? undefined : record.usage;
@@ -229,6 +233,7 @@ export class Governance {
       startedAt: record.startedAtEpoch,
       finishedAt,
       cacheHit: record.cache === 'HIT',
+      details: requestDetailsOf(record, outcome.bodies),
     });
   }
 

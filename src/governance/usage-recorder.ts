@@ -1,4 +1,6 @@
+import type { RequestDetailRow } from '../store/request-detail-records.ts';
 import type { UsageRow } from '../store/store-records.ts';
+import { cleanText } from './clean-usage-row.ts';
 import { type UsageStore, writeUsageRows } from './write-usage-rows.ts';
 
 /** Where each recorded row is also appended, so a crash cannot lose it (see `UsageJournal`). */
@@ -142,6 +144,27 @@ export class UsageRecorder {
     this.#options.journal?.close();
   }
 
+  /**
+   * The attempts and bodies of the first `settled` rows of a batch, after the rows themselves: best effort,
+   * since they are only for reading (a failure is reported and they are dropped; rows are never held back).
+   */
+  async #writeDetails(batch: readonly UsageRow[], settled: number): Promise<void> {
+    const insert = this.#options.store.insertRequestDetails;
+    if (insert === undefined) return;
+    const details: RequestDetailRow[] = [];
+    for (let index = 0; index < settled; index++) {
+      const row = batch[index] as UsageRow;
+      if (row.details !== undefined)
+        details.push({ requestId: cleanText(row.requestId), startedAt: row.startedAt, ...row.details });
+    }
+    if (details.length === 0) return;
+    try {
+      await insert.call(this.#options.store, details);
+    } catch (error) {
+      this.#options.onError(error);
+    }
+  }
+
   async #drain(): Promise<void> {
     if (this.#queue.length === 0) return;
     // Rows recorded from now on go to a new segment, so the current one can go once this drain is done.
@@ -157,6 +180,7 @@ export class UsageRecorder {
       this.#rejected += result.rejected;
       if (result.batchFailed) this.#failedBatches += 1;
       const settled = batch.length - result.remaining.length;
+      if (settled > 0) await this.#writeDetails(batch, settled);
       if (settled > 0) {
         this.#progressAt = this.#now();
         if (result.written > 0) this.#lastWriteAt = this.#progressAt;

@@ -5,7 +5,8 @@ import { cleanUsageRow } from './clean-usage-row.ts';
  * What a usage writer needs of the store. One that cannot tell a refused row from a failing store
  * (no `refusesRow`) is taken to be failing as a whole: its rows wait rather than being dropped.
  */
-export type UsageStore = Pick<GovernanceStore, 'insertUsage'> & Partial<Pick<GovernanceStore, 'refusesRow'>>;
+export type UsageStore = Pick<GovernanceStore, 'insertUsage'> &
+  Partial<Pick<GovernanceStore, 'refusesRow' | 'insertRequestDetails'>>;
 
 export interface UsageWriteResult {
   written: number;

@@ -12,7 +12,7 @@ import type { GovernanceStore } from '../store/store-records.ts';
 import { registerCacheRoute } from './admin/cache-route.ts';
 import { registerGatewayStatusRoutes } from './admin/gateway-status-routes.ts';
 import { registerKeysRoutes } from './admin/keys-routes.ts';
-import { registerRequestLogRoute } from './admin/request-log-route.ts';
+import { registerRequestDetailRoute, registerRequestLogRoute } from './admin/request-log-route.ts';
 import { registerUsageRoute } from './admin/usage-route.ts';
 import { registerUsageSeriesRoutes } from './admin/usage-series-route.ts';
 import { admissionServerFactory } from './admission/admission-server.ts';
@@ -27,6 +27,7 @@ import { answerFrameworkError, registerErrorHandler } from './errors/register-er
 import { registerGeminiRoutes } from './gemini/gemini-routes.ts';
 import { registerGovernance } from './governance/register-governance.ts';
 import { type ReadinessCheck, registerHealthRoutes } from './health/health-routes.ts';
+import { loggedBodiesOf } from './logged-bodies.ts';
 import { registerModelsRoutes } from './models/models-route.ts';
 import { registerObservability } from './observability/register-observability.ts';
 import { registerChatCompletionsRoute } from './openai/chat-completions-route.ts';
@@ -119,12 +120,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config.server.ui && masterKey !== undefined && options.store !== undefined
       ? new UiSessions({ masterKey, lifetimeMs: 12 * 3_600_000 })
       : undefined;
-  registerGovernance(app, governance, sessions);
-  // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
-  registerRequestLog(app, {
-    logBodies: config.observability.logBodies,
-    secrets: config.observability.logBodies ? configuredSecrets(config) : [],
+  const { logBodies } = config.observability;
+  const secrets = logBodies ? configuredSecrets(config) : [];
+  registerGovernance(app, governance, {
+    sessions,
+    bodies: logBodies ? (request) => loggedBodiesOf(request, secrets) : undefined,
   });
+  // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
+  registerRequestLog(app, { logBodies, secrets });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);
   const responseStore = options.responseStore ?? new LazyResponseStore(config.governance.databaseUrl);
@@ -143,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     registerUsageRoute(app, options.store);
     registerUsageSeriesRoutes(app, options.store);
     registerRequestLogRoute(app, options.store);
+    registerRequestDetailRoute(app, options.store);
   }
   registerGatewayStatusRoutes(app, { config, gateway, admission: options.admission });
   if (sessions !== undefined) await registerUi(app, sessions);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { capturedBodyChars, redactForLog } from '../logging/redact-text.ts';
+import { capturedBodyChars } from '../logging/redact-text.ts';
+import { loggedBodiesOf } from './logged-bodies.ts';
 import { onRequestSettled } from './request-context.ts';
 
 /** Levels at which the request line is written; above them the line is not even built. */
@@ -27,6 +28,7 @@ export function registerRequestLog(
     if (!infoLevels.has(request.log.level)) return;
     const { record } = request;
     const usage = record.usage;
+    const bodies = options.logBodies ? loggedBodiesOf(request, secrets) : undefined;
     request.log.info(
       {
         method: request.method,
@@ -54,12 +56,8 @@ export function registerRequestLog(
         finishReason: record.finishReason,
         errorCode: record.errorCode,
         warnings: record.warnings.length > 0 ? record.warnings.map((warning) => warning.parameter) : undefined,
-        requestBody:
-          options.logBodies && request.body !== undefined
-            ? redactForLog(JSON.stringify(request.body), secrets)
-            : undefined,
-        responseBody:
-          options.logBodies && record.responseLog !== undefined ? redactForLog(record.responseLog, secrets) : undefined,
+        requestBody: bodies?.request,
+        responseBody: bodies?.response,
       },
       'request',
     );

@@ -1,3 +1,4 @@
+import type { RequestDetailRow, RequestDetails, RequestDetailTable } from './request-detail-records.ts';
 import type {
   DailyUsageRow,
   LoggedRequest,
@@ -74,6 +75,11 @@ export interface UsageRow {
   finishedAt: number;
   /** Answered from the response cache (no upstream call; free). */
   cacheHit: boolean;
+  /**
+   * Not a column: the attempts and bodies written beside the row (`insertRequestDetails`), when there are
+   * any. Never journaled: after a crash the row is replayed without them.
+   */
+  details?: RequestDetails | undefined;
 }
 
 export type UsageGrouping = 'key' | 'model' | 'provider' | 'day';
@@ -140,6 +146,17 @@ export interface GovernanceStore {
   dailyUsage(query: { from: number; to: number; groupBy: 'model' | 'provider' | 'key' }): Promise<DailyUsageRow[]>;
   /** Deletes up to `limit` usage rows started before `before` (epoch ms); returns how many went. */
   deleteUsageBefore(before: number, limit: number): Promise<number>;
+  /** Writes requests' details (attempts, bodies) into their tables. */
+  insertRequestDetails(rows: readonly RequestDetailRow[]): Promise<void>;
+  /** The newest logged request with this id, with whatever details are still kept; undefined when none. */
+  findRequest(requestId: string): Promise<(LoggedRequest & { details: RequestDetails }) | undefined>;
+  /** Deletes up to `limit` rows of a details table dated before `before` (epoch ms); returns how many went. */
+  deleteDetailsBefore(table: RequestDetailTable, before: number, limit: number): Promise<number>;
+  /** Keeps a dashboard sign-in: its token's SHA-256 and expiry (epoch ms); expired ones go meanwhile. */
+  insertUiSession(tokenHash: string, expiresAt: number): Promise<void>;
+  /** The expiry (epoch ms) of the sign-in with this token hash; undefined when there is none. */
+  findUiSession(tokenHash: string): Promise<number | undefined>;
+  deleteUiSession(tokenHash: string): Promise<void>;
   /** A key's recorded spend since `since` (epoch ms), in USD. */
   spendSince(keyId: string, since: number): Promise<number>;
   /** Throws when the store cannot be reached. */

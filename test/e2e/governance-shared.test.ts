@@ -69,7 +69,7 @@ describe('governance shared by two instances (Postgres + Redis)', () => {
     const versions = await database.query('SELECT version FROM {schema}.schema_migrations');
     assert.deepEqual(
       versions.map((row) => row['version']),
-      [1, 2, 3],
+      [1, 2, 3, 4],
     );
   });
 

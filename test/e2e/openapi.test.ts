@@ -38,6 +38,7 @@ const expected = [
   'GET /admin/usage/series',
   'GET /admin/usage/daily',
   'GET /admin/logs',
+  'GET /admin/logs/{request_id}',
   'GET /admin/status',
   'GET /admin/models',
 ];

@@ -116,6 +116,71 @@ function requestLogContract(name: string, open: () => Promise<{ store: Governanc
       assert.equal((await store.listRequests({ limit: 10 })).length, 4);
       assert.equal(await store.deleteUsageBefore(now, 2), 2);
     });
+
+    it('finds a request by id with its attempts and bodies, each table with its own retention', async () => {
+      const startedAt = now - 5_000;
+      await store.insertUsage([row({ requestId: 'detailed', startedAt, attempts: 2 })]);
+      const attempts = [
+        {
+          provider: 'openai',
+          model: 'gpt-4o',
+          outcome: 'retried' as const,
+          status: 500,
+          errorCode: 'upstream_error',
+          latencyMs: 12.5,
+        },
+        {
+          provider: 'openai',
+          model: 'gpt-4o',
+          outcome: 'succeeded' as const,
+          status: 200,
+          errorCode: null,
+          latencyMs: 30,
+        },
+      ];
+      await store.insertRequestDetails([
+        { requestId: 'detailed', startedAt, requestBody: '{"a":1}', responseBody: 'ok', attempts },
+        // Another request that reused the id earlier: not this row's details.
+        { requestId: 'detailed', startedAt: startedAt - 1, requestBody: 'older', responseBody: null, attempts: null },
+      ]);
+      const found = await store.findRequest('detailed');
+      assert.equal(found?.attempts, 2);
+      assert.deepEqual(found?.details, { requestBody: '{"a":1}', responseBody: 'ok', attempts });
+      assert.equal(await store.findRequest('never'), undefined);
+      assert.equal(await store.deleteDetailsBefore('request_bodies', startedAt + 1, 10), 2);
+      assert.deepEqual((await store.findRequest('detailed'))?.details, {
+        requestBody: null,
+        responseBody: null,
+        attempts,
+      });
+      assert.equal(await store.deleteDetailsBefore('request_attempts', startedAt + 1, 10), 1);
+      assert.equal((await store.findRequest('detailed'))?.details.attempts, null);
+      // `governance.body_retention_days`: bodies by day, through their own time index.
+      await store.insertRequestDetails([
+        { requestId: 'old-body', startedAt: now - 8 * dayMs, requestBody: 'x', responseBody: null, attempts: null },
+        { requestId: 'new-body', startedAt: now - 6 * dayMs, requestBody: 'y', responseBody: null, attempts: null },
+      ]);
+      const bodies = new UsageRetention({
+        store,
+        tables: [(before, limit) => store.deleteDetailsBefore('request_bodies', before, limit)],
+        retentionDays: 7,
+        now: () => now,
+        onError: (error) => assert.fail(String(error)),
+      });
+      bodies.close();
+      assert.equal(await bodies.run(), 1);
+    });
+
+    it('keeps dashboard sign-ins by token hash until deleted', async () => {
+      await store.insertUiSession('hash-a', Date.now() + 60_000);
+      await store.insertUiSession('hash-expired', Date.now() - 1);
+      assert.ok(((await store.findUiSession('hash-a')) ?? 0) > Date.now());
+      await store.insertUiSession('hash-b', Date.now() + 60_000);
+      assert.equal(await store.findUiSession('hash-expired'), undefined, 'expired sign-ins go at the next sign-in');
+      await store.deleteUiSession('hash-a');
+      assert.equal(await store.findUiSession('hash-a'), undefined);
+      assert.notEqual(await store.findUiSession('hash-b'), undefined);
+    });
   });
 }
 

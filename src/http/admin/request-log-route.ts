@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { AttemptDetail } from '../../store/request-detail-records.ts';
 import type { LoggedRequest, StatusFilter } from '../../store/request-log-records.ts';
 import type { GovernanceStore } from '../../store/store-records.ts';
 import { SimpleErrorSchema } from '../chat/chat-schemas.ts';
@@ -59,6 +61,46 @@ const LoggedRequestSchema = Type.Object({
   started_at: Type.String({ format: 'date-time' }),
   finished_at: Type.String({ format: 'date-time' }),
 });
+
+const AttemptSchema = Type.Object({
+  provider: Type.String(),
+  model: Type.String(),
+  outcome: Type.Union(
+    [Type.Literal('succeeded'), Type.Literal('retried'), Type.Literal('fell_back'), Type.Literal('failed')],
+    { description: 'A failure is followed by a retry in the same model group, a fallback group, or nothing.' },
+  ),
+  status: Type.Union([Type.Integer(), Type.Null()], {
+    description: "The upstream's HTTP status; null when it never answered.",
+  }),
+  error_code: Type.Union([Type.String(), Type.Null()]),
+  latency_ms: Type.Number(),
+});
+
+const RequestDetailSchema = Type.Intersect([
+  LoggedRequestSchema,
+  Type.Object({
+    attempt_log: Type.Union([Type.Array(AttemptSchema), Type.Null()], {
+      description: 'Each upstream attempt; kept only when there was more than one or one failed.',
+    }),
+    request_body: Type.Union([Type.String(), Type.Null()], {
+      description: 'Redacted, at most 16 KB; kept only with body logging on, for `governance.body_retention_days`.',
+    }),
+    response_body: Type.Union([Type.String(), Type.Null()], {
+      description: 'The answer as sent (stream events included), redacted, at most 16 KB; as `request_body`.',
+    }),
+  }),
+]);
+
+function attemptView(attempt: AttemptDetail) {
+  return {
+    provider: attempt.provider,
+    model: attempt.model,
+    outcome: attempt.outcome,
+    status: attempt.status,
+    error_code: attempt.errorCode,
+    latency_ms: attempt.latencyMs,
+  };
+}
 
 function statusFilter(value: string | undefined): StatusFilter | undefined {
   if (value === undefined || value === 'success' || value === 'error') return value;
@@ -130,6 +172,34 @@ export function registerRequestLogRoute(app: FastifyInstance, store: GovernanceS
       return {
         data: data.map(toView),
         next_cursor: rows.length > limit && last !== undefined ? String(last.id) : null,
+      };
+    },
+  );
+}
+
+/** `GET /admin/logs/{request_id}`: one logged request with its attempts and bodies, when kept. Master key only. */
+export function registerRequestDetailRoute(app: FastifyInstance, store: GovernanceStore): void {
+  app.get<{ Params: { request_id: string } }>(
+    '/admin/logs/:request_id',
+    {
+      config: { errorShape: 'simple', admin: true },
+      preValidation: refuseUnstorableStrings,
+      schema: {
+        summary: 'One recorded request (the newest with this id), with its attempts and its redacted bodies.',
+        tags: ['admin'],
+        params: Type.Object({ request_id: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: RequestDetailSchema, '4xx': SimpleErrorSchema, '5xx': SimpleErrorSchema },
+      },
+    },
+    async function getRequest(request) {
+      const found = await store.findRequest(request.params.request_id);
+      if (found === undefined) throw new GatewayError('request_not_found', 'No recorded request has this id.');
+      const { details } = found;
+      return {
+        ...toView(found),
+        attempt_log: details.attempts === null ? null : details.attempts.map(attemptView),
+        request_body: details.requestBody,
+        response_body: details.responseBody,
       };
     },
   );

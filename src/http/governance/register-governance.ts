@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Governance } from '../../governance/governance.ts';
 import type { Principal } from '../../governance/principal.ts';
+import type { LoggedBodies } from '../../governance/request-details.ts';
 import { googleCredentialOf, googleKeyMissing } from '../gemini/gemini-credential.ts';
 import { onRequestSettled } from '../request-context.ts';
 import { sessionPrincipal } from '../ui/session-principal.ts';
@@ -11,7 +12,16 @@ import type { UiSessions } from '../ui/ui-sessions.ts';
  * Authenticates callers of governed and admin routes before their body is read, and, once a governed
  * response has gone (or its caller has), hands the request to governance to be priced, settled and recorded.
  */
-export function registerGovernance(app: FastifyInstance, governance: Governance, sessions?: UiSessions): void {
+export function registerGovernance(
+  app: FastifyInstance,
+  governance: Governance,
+  options: {
+    sessions?: UiSessions | undefined;
+    /** With body logging on: the redacted bodies, stored with the usage row. */
+    bodies?: ((request: FastifyRequest) => LoggedBodies) | undefined;
+  } = {},
+): void {
+  const { sessions, bodies } = options;
   const { authenticator } = governance;
   // A callback hook, not an async one: most requests are answered from the key cache, with no tick.
   app.addHook('onRequest', function authenticate(request, _reply, done) {
@@ -43,7 +53,7 @@ export function registerGovernance(app: FastifyInstance, governance: Governance,
     // One row per call that named a model (listings and unauthenticated attempts are not recorded).
     const config = request.routeConfig;
     if (config.governed === true && request.record.model !== undefined) {
-      governance.finish(request.record, { status, route: config.url ?? request.url });
+      governance.finish(request.record, { status, route: config.url ?? request.url, bodies: bodies?.(request) });
     }
   });
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { toRequestDetails } from '../map-request-details.ts';
 import {
   keyPatchColumns,
   keyPatchFields,
@@ -12,6 +13,7 @@ import {
   type UsageValue,
   usageColumns,
 } from '../map-rows.ts';
+import type { RequestDetailRow, RequestDetails, RequestDetailTable } from '../request-detail-records.ts';
 import { requestLogConditions } from '../request-log-conditions.ts';
 import type {
   DailyUsageRow,
@@ -258,6 +260,73 @@ export class PostgresStore implements GovernanceStore {
       [before, limit],
     );
     return result.rowCount ?? 0;
+  }
+
+  async insertRequestDetails(rows: readonly RequestDetailRow[]): Promise<void> {
+    const attempts = rows.filter((row) => row.attempts !== null);
+    const bodies = rows.filter((row) => row.requestBody !== null || row.responseBody !== null);
+    if (attempts.length > 0) {
+      await this.#pool.query(
+        `INSERT INTO request_attempts (request_id, started_at, attempts)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::jsonb[])`,
+        [
+          attempts.map((row) => row.requestId),
+          attempts.map((row) => row.startedAt),
+          attempts.map((row) => JSON.stringify(row.attempts)),
+        ],
+      );
+    }
+    if (bodies.length > 0) {
+      await this.#pool.query(
+        `INSERT INTO request_bodies (request_id, started_at, request_body, response_body)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])`,
+        [
+          bodies.map((row) => row.requestId),
+          bodies.map((row) => row.startedAt),
+          bodies.map((row) => row.requestBody),
+          bodies.map((row) => row.responseBody),
+        ],
+      );
+    }
+  }
+
+  async findRequest(requestId: string): Promise<(LoggedRequest & { details: RequestDetails }) | undefined> {
+    // Request ids are the caller's when it sent one, so not unique: the details of this very row share its start.
+    const { rows } = await this.#pool.query(
+      `SELECT u.*,
+         (SELECT a.attempts FROM request_attempts a WHERE a.request_id = u.request_id AND a.started_at = u.started_at
+           ORDER BY a.id DESC LIMIT 1) AS attempt_log,
+         b.request_body, b.response_body
+       FROM usage_records u
+       LEFT JOIN LATERAL (SELECT request_body, response_body FROM request_bodies
+         WHERE request_id = u.request_id AND started_at = u.started_at ORDER BY id DESC LIMIT 1) b ON true
+       WHERE u.request_id = $1 ORDER BY u.id DESC LIMIT 1`,
+      [requestId],
+    );
+    const found = rows[0];
+    return found === undefined ? undefined : { ...toLoggedRequest(found), details: toRequestDetails(found) };
+  }
+
+  async deleteDetailsBefore(table: RequestDetailTable, before: number, limit: number): Promise<number> {
+    const result = await this.#pool.query(
+      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE started_at < $1 ORDER BY started_at LIMIT $2)`,
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async insertUiSession(tokenHash: string, expiresAt: number): Promise<void> {
+    await this.#pool.query('DELETE FROM ui_sessions WHERE expires_at <= $1', [Date.now()]);
+    await this.#pool.query('INSERT INTO ui_sessions (token_hash, expires_at) VALUES ($1, $2)', [tokenHash, expiresAt]);
+  }
+
+  async findUiSession(tokenHash: string): Promise<number | undefined> {
+    const { rows } = await this.#pool.query('SELECT expires_at FROM ui_sessions WHERE token_hash = $1', [tokenHash]);
+    return rows[0] === undefined ? undefined : toNumber(rows[0].expires_at);
+  }
+
+  async deleteUiSession(tokenHash: string): Promise<void> {
+    await this.#pool.query('DELETE FROM ui_sessions WHERE token_hash = $1', [tokenHash]);
   }
 
   async spendSince(keyId: string, since: number): Promise<number> {

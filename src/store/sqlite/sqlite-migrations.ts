@@ -61,4 +61,31 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; statements: read
     // A call answered from the response cache: free, and told apart from a call upstream in every report.
     statements: ['ALTER TABLE usage_records ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0'],
   },
+  {
+    version: 4,
+    // A request's detail view (its attempts; its bodies when body logging is on), each in a table of its own
+    // with its own retention, found by request id; and dashboard sign-ins, shared by every process.
+    statements: [
+      'CREATE INDEX usage_records_request ON usage_records (request_id)',
+      `CREATE TABLE request_attempts (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        attempts TEXT NOT NULL
+      )`,
+      'CREATE INDEX request_attempts_request ON request_attempts (request_id)',
+      'CREATE INDEX request_attempts_time ON request_attempts (started_at)',
+      `CREATE TABLE request_bodies (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        request_body TEXT,
+        response_body TEXT
+      )`,
+      'CREATE INDEX request_bodies_request ON request_bodies (request_id)',
+      'CREATE INDEX request_bodies_time ON request_bodies (started_at)',
+      'CREATE TABLE ui_sessions (token_hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)',
+      'CREATE INDEX ui_sessions_expiry ON ui_sessions (expires_at)',
+    ],
+  },
 ];

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { toRequestDetails } from '../map-request-details.ts';
 import {
   keyPatchColumns,
   keyPatchFields,
@@ -14,6 +15,7 @@ import {
   type UsageValue,
   usageColumns,
 } from '../map-rows.ts';
+import type { RequestDetailRow, RequestDetails, RequestDetailTable } from '../request-detail-records.ts';
 import { requestLogConditions } from '../request-log-conditions.ts';
 import type {
   DailyUsageRow,
@@ -282,6 +284,66 @@ export class SqliteStore implements GovernanceStore {
       )
       .run(before, limit);
     return toNumber(result.changes);
+  }
+
+  async insertRequestDetails(rows: readonly RequestDetailRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const attempts = this.#db.prepare(
+      'INSERT INTO request_attempts (request_id, started_at, attempts) VALUES (?, ?, ?)',
+    );
+    const bodies = this.#db.prepare(
+      'INSERT INTO request_bodies (request_id, started_at, request_body, response_body) VALUES (?, ?, ?, ?)',
+    );
+    this.#transaction(() => {
+      for (const row of rows) {
+        if (row.attempts !== null) attempts.run(row.requestId, row.startedAt, JSON.stringify(row.attempts));
+        if (row.requestBody !== null || row.responseBody !== null)
+          bodies.run(row.requestId, row.startedAt, row.requestBody, row.responseBody);
+      }
+    });
+  }
+
+  async findRequest(requestId: string): Promise<(LoggedRequest & { details: RequestDetails }) | undefined> {
+    const found = this.#all('SELECT * FROM usage_records WHERE request_id = ? ORDER BY id DESC LIMIT 1', requestId)[0];
+    if (found === undefined) return undefined;
+    const row = toLoggedRequest(found);
+    // Request ids are the caller's when it sent one, so not unique: the details of this very row share its start.
+    const attempts = this.#all(
+      'SELECT attempts AS attempt_log FROM request_attempts WHERE request_id = ? AND started_at = ? ORDER BY id DESC LIMIT 1',
+      requestId,
+      row.startedAt,
+    )[0];
+    const bodies = this.#all(
+      'SELECT request_body, response_body FROM request_bodies WHERE request_id = ? AND started_at = ? ORDER BY id DESC LIMIT 1',
+      requestId,
+      row.startedAt,
+    )[0];
+    return { ...row, details: toRequestDetails({ ...attempts, ...bodies }) };
+  }
+
+  async deleteDetailsBefore(table: RequestDetailTable, before: number, limit: number): Promise<number> {
+    const result = this.#db
+      .prepare(
+        `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE started_at < ? ORDER BY started_at LIMIT ?)`,
+      )
+      .run(before, limit);
+    return toNumber(result.changes);
+  }
+
+  async insertUiSession(tokenHash: string, expiresAt: number): Promise<void> {
+    this.#transaction(() => {
+      this.#db.prepare('DELETE FROM ui_sessions WHERE expires_at <= ?').run(Date.now());
+      this.#db.prepare('INSERT INTO ui_sessions (token_hash, expires_at) VALUES (?, ?)').run(tokenHash, expiresAt);
+    });
+  }
+
+  async findUiSession(tokenHash: string): Promise<number | undefined> {
+    const row = this.#db.prepare('SELECT expires_at FROM ui_sessions WHERE token_hash = ?').get(tokenHash);
+    return row === undefined ? undefined : toNumber(row['expires_at']);
+  }
+
+  async deleteUiSession(tokenHash: string): Promise<void> {
+    this.#db.prepare('DELETE FROM ui_sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   async spendSince(keyId: string, since: number): Promise<number> {
