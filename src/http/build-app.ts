@@ -116,9 +116,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerAdmission(app, options.admission);
   // The dashboard needs the admin API: a master key and a store.
   const masterKey = config.governance.masterKey;
+  // Sign-ins are kept in the store, so that every worker and replica knows them.
   const sessions =
     config.server.ui && masterKey !== undefined && options.store !== undefined
-      ? new UiSessions({ masterKey, lifetimeMs: 12 * 3_600_000 })
+      ? new UiSessions({ masterKey, lifetimeMs: 12 * 3_600_000, store: options.store })
       : undefined;
   const { logBodies } = config.observability;
   const secrets = logBodies ? configuredSecrets(config) : [];

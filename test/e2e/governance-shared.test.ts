@@ -169,6 +169,36 @@ describe('governance shared by two instances (Postgres + Redis)', () => {
     );
     assert.ok(Number(spent[0]?.['spent']) <= 0.05, `spent ${String(spent[0]?.['spent'])} within the budget`);
   });
+
+  it('a dashboard sign-in made on one instance holds on the other; a sign-out on one ends it on both', async () => {
+    const signIn = await fetch(`${first.url}/ui/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: masterKey }).toString(),
+      redirect: 'manual',
+    });
+    assert.equal(signIn.status, 303);
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    assert.match(cookie, /^llm_proxy_ui=.{40,}/);
+    const logs = (gateway: TestGateway) => fetch(`${gateway.url}/admin/logs?limit=1`, { headers: { cookie } });
+    assert.equal((await logs(second)).status, 200, 'the second instance knows the sign-in');
+    assert.equal((await fetch(`${second.url}/ui`, { headers: { cookie }, redirect: 'manual' })).status, 200);
+    const signOut = await fetch(`${first.url}/ui/sign-out`, {
+      method: 'POST',
+      headers: { cookie, 'x-llm-proxy-csrf': '1' },
+      redirect: 'manual',
+    });
+    assert.equal(signOut.status, 204);
+    assert.equal((await logs(first)).status, 401, 'signed out where it was made, at once');
+    // The second instance remembers a confirmed sign-in for a second at most.
+    const signedOutAt = performance.now();
+    let status = 200;
+    while (status === 200 && performance.now() - signedOutAt < 2000) {
+      status = (await logs(second)).status;
+      if (status === 200) await sleep(50);
+    }
+    assert.equal(status, 401, 'the second instance still took the sign-in two seconds after the sign-out');
+  });
 });
 
 describe('usage rows survive a SIGTERM (Postgres)', () => {

@@ -33,14 +33,16 @@ export function registerGovernance(
       if (admin && authenticator.open) {
         throw new GatewayError('admin_required', 'The admin API is off: set LLM_PROXY_MASTER_KEY to use it.');
       }
-      // The dashboard's sign-in cookie stands for the master key (checked only when no key is sent).
-      principal =
-        (sessions !== undefined && request.headers.cookie !== undefined
-          ? sessionPrincipal(request, sessions)
-          : undefined) ??
-        (config.credentials === 'google'
+      const byKey = (): Principal | Promise<Principal> =>
+        config.credentials === 'google'
           ? authenticator.authenticateCredential(googleCredentialOf(request), googleKeyMissing)
-          : authenticator.authenticate(request.headers));
+          : authenticator.authenticate(request.headers);
+      // The dashboard's sign-in cookie stands for the master key (checked only when no key is sent).
+      const bySession =
+        sessions !== undefined && request.headers.cookie !== undefined
+          ? sessionPrincipal(request, sessions)
+          : undefined;
+      principal = bySession instanceof Promise ? bySession.then((found) => found ?? byKey()) : (bySession ?? byKey());
     } catch (error) {
       return done(error as Error);
     }

@@ -50,7 +50,7 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
       '<!--message-->',
       message === '' ? '' : `<p class="error" role="alert">${escapeHtml(message)}</p>`,
     );
-  const signedIn = (request: FastifyRequest): boolean =>
+  const signedIn = (request: FastifyRequest): boolean | Promise<boolean> =>
     sessions.isValid(readCookie(request.headers.cookie, sessionCookie));
   const ui = { errorShape: 'simple' } as const;
 
@@ -63,7 +63,7 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
     );
 
     scope.get('/ui', { config: ui, schema: { hide: true } }, async function dashboard(request, reply) {
-      if (!signedIn(request)) return reply.redirect('/ui/sign-in', 302);
+      if (!(await signedIn(request))) return reply.redirect('/ui/sign-in', 302);
       const page = assets.get('index.html');
       return secureHeaders(reply)
         .header('cache-control', 'no-store')
@@ -92,7 +92,7 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
             .send(renderSignIn(`Too many sign-in attempts: try again in ${wait} s.`));
         }
         const key = typeof request.body?.key === 'string' ? request.body.key : '';
-        const token = sessions.signIn(key);
+        const token = await sessions.signIn(key);
         // The form again, with the reason: a 200, as a browser shows a page (and logs no failed load).
         if (token === undefined) return reply.send(renderSignIn('That is not the master key.'));
         return reply
@@ -103,7 +103,7 @@ export async function registerUi(app: FastifyInstance, sessions: UiSessions): Pr
 
     scope.post('/ui/sign-out', { config: ui, schema: { hide: true } }, async function signOut(request, reply) {
       if (request.headers[csrfHeader] !== '1' || !sameOrigin(request)) return reply.code(403).send();
-      sessions.signOut(readCookie(request.headers.cookie, sessionCookie));
+      await sessions.signOut(readCookie(request.headers.cookie, sessionCookie));
       return reply
         .header('set-cookie', cookie(request, '', 0))
         .code(204)

@@ -12,17 +12,24 @@ const master: Principal = { kind: 'master' };
  * The master principal when a request carries no key but a valid dashboard sign-in cookie. Reads need
  * only the cookie (SameSite=Strict keeps other sites' pages from sending it); anything else also needs
  * the custom CSRF header, which a cross-site form cannot send, and an `Origin`, when sent, of this host.
+ * A promise when the sign-in must be looked up in the store (not confirmed by this process within a second).
  */
-export function sessionPrincipal(request: FastifyRequest, sessions: UiSessions): Principal | undefined {
+export function sessionPrincipal(
+  request: FastifyRequest,
+  sessions: UiSessions,
+): Principal | Promise<Principal | undefined> | undefined {
   const { headers } = request;
   if (headers.cookie === undefined || credentialOf(headers) !== undefined) return undefined;
-  if (!sessions.isValid(readCookie(headers.cookie, sessionCookie))) return undefined;
+  const token = readCookie(headers.cookie, sessionCookie);
+  if (token === undefined) return undefined;
   const reading = request.method === 'GET' || request.method === 'HEAD';
   if (!reading || request.routeConfig.admin !== true) {
     if (headers[csrfHeader] !== '1') return undefined;
     if (!sameOrigin(request)) return undefined;
   }
-  return master;
+  const valid = sessions.isValid(token);
+  if (valid instanceof Promise) return valid.then((signedIn) => (signedIn ? master : undefined));
+  return valid ? master : undefined;
 }
 
 /** True when the request sent no `Origin` or one naming this host. */
