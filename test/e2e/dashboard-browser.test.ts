@@ -46,8 +46,13 @@ describe('dashboard at /ui in Chromium', {
   before(async () => {
     await openai.start();
     gateway = await startTestGateway({
-      yaml: 'governance:\n  usage_flush_interval_ms: 50\nrouting:\n  retries: 0\nmodels:\n  fast:\n    targets: [{ provider: openai, model: gpt-4o-mini }, { provider: openai, model: gpt-4o }]\n',
-      env: { LLM_PROXY_MASTER_KEY: masterKey, OPENAI_API_KEY: testKeys.openai, OPENAI_BASE_URL: openai.baseUrl },
+      yaml: 'governance:\n  usage_flush_interval_ms: 50\nrouting:\n  retries: 1\n  backoff_initial_ms: 1\nmodels:\n  fast:\n    targets: [{ provider: openai, model: gpt-4o-mini }, { provider: openai, model: gpt-4o }]\n',
+      env: {
+        LLM_PROXY_MASTER_KEY: masterKey,
+        OPENAI_API_KEY: testKeys.openai,
+        OPENAI_BASE_URL: openai.baseUrl,
+        LLM_PROXY_LOG_BODIES: 'true',
+      },
     });
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath,
@@ -168,6 +173,14 @@ describe('dashboard at /ui in Chromium', {
       { authorization: `Bearer ${secret}` },
     );
     assert.ok(failed.status >= 400);
+    // One call that fails upstream once and is retried: its detail lists both attempts and the redacted bodies.
+    openai.enqueue({ status: 500, body: { error: { message: 'boom', type: 'server_error' } } });
+    const retried = await postJson(
+      `${gateway.url}/v1/chat/completions`,
+      { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'write to ops@example.com' }] },
+      { authorization: `Bearer ${secret}`, 'x-request-id': 'retried-in-browser' },
+    );
+    assert.equal(retried.status, 200, retried.text);
     // The rows are written in the background (every 50 ms here).
     await page.waitForTimeout(300);
     await show('logs', 'table');
@@ -180,9 +193,17 @@ describe('dashboard at /ui in Chromium', {
     await waitForRows(page, 1);
     await page.getByLabel('Status').selectOption('');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await waitForRows(page, 4);
-    await page.locator('tbody button.link').nth(1).click();
+    await waitForRows(page, 5);
+    await page.getByRole('button', { name: 'retried-in-br' }).click();
     await page.getByRole('heading', { name: 'Request detail' }).waitFor();
+    const attempts = page.getByRole('heading', { name: 'Attempts' }).locator('xpath=following-sibling::*[1]');
+    await attempts.getByRole('cell', { name: 'retried', exact: true }).waitFor();
+    await attempts.getByRole('cell', { name: 'succeeded', exact: true }).waitFor();
+    assert.equal(await attempts.locator('tbody tr').count(), 2);
+    const requestBody = (await page.getByLabel('Request body').textContent()) ?? '';
+    assert.match(requestBody, /write to \[redacted\]/);
+    assert.ok(!requestBody.includes('ops@example.com'));
+    assert.match((await page.getByLabel('Response body').textContent()) ?? '', /You said: write to \[redacted\]/);
     await shoot('logs');
 
     await show('usage?group_by=key', '.uplot');

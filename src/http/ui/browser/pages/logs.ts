@@ -25,6 +25,61 @@ interface LoggedRequest {
   finished_at: string;
 }
 
+interface Attempt {
+  provider: string;
+  model: string;
+  outcome: 'succeeded' | 'retried' | 'fell_back' | 'failed';
+  status: number | null;
+  error_code: string | null;
+  latency_ms: number;
+}
+
+/** `GET /admin/logs/{request_id}`: the row, its attempts (when kept) and its redacted bodies (with body logging). */
+interface RequestDetail extends LoggedRequest {
+  attempt_log: Attempt[] | null;
+  request_body: string | null;
+  response_body: string | null;
+}
+
+const outcomes: Record<Attempt['outcome'], string> = {
+  succeeded: 'succeeded',
+  retried: 'retried',
+  fell_back: 'fell back',
+  failed: 'failed',
+};
+
+/** The attempts and bodies of one request, under the detail's table. */
+function detailSections(detail: RequestDetail): HTMLElement[] {
+  const attempts =
+    detail.attempt_log === null
+      ? h('p', { class: 'muted' }, 'One attempt, which succeeded.')
+      : table(
+          ['#', 'Provider', 'Model', 'Outcome', 'Status', 'Error', 'Latency'],
+          detail.attempt_log.map((attempt, index) => [
+            String(index + 1),
+            attempt.provider,
+            attempt.model,
+            h('span', { class: attempt.outcome === 'succeeded' ? 'ok' : 'error' }, outcomes[attempt.outcome]),
+            attempt.status === null ? '–' : String(attempt.status),
+            attempt.error_code ?? '–',
+            formatMs(attempt.latency_ms),
+          ]),
+          { numeric: [0, 6] },
+        );
+  const body = (title: string, text: string | null): HTMLElement[] => [
+    h('h3', {}, title),
+    text === null
+      ? h('p', { class: 'muted' }, 'Not kept: bodies are stored only with LLM_PROXY_LOG_BODIES=true.')
+      : h('pre', { class: 'body', tabindex: 0, 'aria-label': title }, text),
+  ];
+  return [
+    h('h3', {}, 'Attempts'),
+    attempts,
+    ...body('Request body', detail.request_body),
+    ...body('Response body', detail.response_body),
+  ];
+}
+
 const localInput = (value: string | null): string | undefined =>
   value === null
     ? undefined
@@ -85,6 +140,8 @@ export const renderLogs: Page = async (main, params) => {
 
   const rows: LoggedRequest[] = [];
   let cursor: string | null = null;
+  /** Counts the rows shown in the detail view, so that a late answer for an earlier one is dropped. */
+  let shown = 0;
   const show = (row: LoggedRequest): void => {
     const entries: Array<[string, string]> = [
       ['Request id', row.request_id],
@@ -103,16 +160,30 @@ export const renderLogs: Page = async (main, params) => {
       ],
       ['Cost', formatUsd(row.cost_usd)],
     ];
+    const loading = h('p', { class: 'muted' }, 'Loading attempts and bodies…');
+    shown += 1;
+    const serial = shown;
     detail.replaceChildren(
       h('h2', {}, 'Request detail'),
       table(
         ['Field', 'Value'],
         entries.map(([name, value]) => [name, value]),
       ),
+      loading,
       h('button', { type: 'button', class: 'secondary', onclick: () => (detail.hidden = true) }, 'Close'),
     );
     detail.hidden = false;
     detail.focus();
+    // Another row shown meanwhile keeps its own detail.
+    void getJson<RequestDetail>(`/admin/logs/${encodeURIComponent(row.request_id)}`).then(
+      (found) => {
+        if (serial === shown) loading.replaceWith(...detailSections(found));
+      },
+      (error: unknown) => {
+        if (serial === shown)
+          loading.replaceWith(h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
+      },
+    );
   };
   const draw = (): void => {
     list.replaceChildren(
