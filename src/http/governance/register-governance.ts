@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import type { Authenticator } from '../../governance/authenticator.ts';
 import type { Governance } from '../../governance/governance.ts';
 import type { Principal } from '../../governance/principal.ts';
 import type { LoggedBodies } from '../../governance/request-details.ts';
@@ -33,16 +34,15 @@ export function registerGovernance(
       if (admin && authenticator.open) {
         throw new GatewayError('admin_required', 'The admin API is off: set LLM_PROXY_MASTER_KEY to use it.');
       }
-      const byKey = (): Principal | Promise<Principal> =>
-        config.credentials === 'google'
-          ? authenticator.authenticateCredential(googleCredentialOf(request), googleKeyMissing)
-          : authenticator.authenticate(request.headers);
       // The dashboard's sign-in cookie stands for the master key (checked only when no key is sent).
       const bySession =
         sessions !== undefined && request.headers.cookie !== undefined
           ? sessionPrincipal(request, sessions)
           : undefined;
-      principal = bySession instanceof Promise ? bySession.then((found) => found ?? byKey()) : (bySession ?? byKey());
+      principal =
+        bySession instanceof Promise
+          ? bySession.then((found) => found ?? byKey(authenticator, request))
+          : (bySession ?? byKey(authenticator, request));
     } catch (error) {
       return done(error as Error);
     }
@@ -58,6 +58,13 @@ export function registerGovernance(
       governance.finish(request.record, { status, route: config.url ?? request.url, bodies: bodies?.(request) });
     }
   });
+}
+
+/** The caller's key, read from where the route's API sends it. */
+function byKey(authenticator: Authenticator, request: FastifyRequest): Principal | Promise<Principal> {
+  return request.routeConfig.credentials === 'google'
+    ? authenticator.authenticateCredential(googleCredentialOf(request), googleKeyMissing)
+    : authenticator.authenticate(request.headers);
 }
 
 function accept(request: FastifyRequest, principal: Principal, admin: boolean, done: (error?: Error) => void): void {
