@@ -210,6 +210,10 @@ describe('dashboard at /ui in Chromium', {
     await page.locator('.u-legend').getByText('team-alpha').waitFor();
     await page.getByRole('cell', { name: 'team-alpha', exact: true }).waitFor();
     await shoot('usage');
+    // Grouped by day: one row per UTC day, today's holding the calls above.
+    await show('usage?group_by=day', '.uplot');
+    await page.getByRole('columnheader', { name: 'Day' }).waitFor();
+    await page.getByRole('cell', { name: new Date().toISOString().slice(0, 10), exact: true }).waitFor();
   });
 
   it('shows the overview, models and playground pages', async () => {

@@ -26,9 +26,32 @@ function csv(rows: DailyRow[], label: (group: string | null) => string): string 
   return `${lines.join('\n')}\n`;
 }
 
-/** Usage: per day, stacked by model, provider or key, over a chosen range; a table with totals; CSV. */
+/** One row per day, every group summed: the rows of the grouping by day. */
+function sumPerDay(rows: DailyRow[]): DailyRow[] {
+  const days = new Map<string, DailyRow>();
+  for (const row of rows) {
+    const day = days.get(row.day) ?? {
+      day: row.day,
+      group: row.day,
+      requests: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_usd: 0,
+    };
+    day.requests += row.requests;
+    day.input_tokens += row.input_tokens;
+    day.output_tokens += row.output_tokens;
+    day.cost_usd += row.cost_usd;
+    days.set(row.day, day);
+  }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** Usage: per day, stacked by model, provider or key (or not, by day), over a chosen range; a table with totals; CSV. */
 export const renderUsage: Page = async (main, params) => {
-  const groupBy = (['model', 'provider', 'key'] as const).find((item) => item === params.get('group_by')) ?? 'model';
+  const groupBy =
+    (['model', 'provider', 'key', 'day'] as const).find((item) => item === params.get('group_by')) ?? 'model';
+  const byDay = groupBy === 'day';
   const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
   const fromDay = params.get('from') ?? isoDay(today - 6 * dayMs);
   const toDay = params.get('to') ?? isoDay(today);
@@ -38,6 +61,7 @@ export const renderUsage: Page = async (main, params) => {
       ['model', 'Model'],
       ['provider', 'Provider'],
       ['key', 'Key'],
+      ['day', 'Day'],
     ],
     groupBy,
   );
@@ -61,32 +85,35 @@ export const renderUsage: Page = async (main, params) => {
   const end = Date.parse(`${toDay}T00:00:00Z`) + dayMs;
   const [daily, keys] = await Promise.all([
     getJson<{ data: DailyRow[] }>(
-      `/admin/usage/daily${query({ group_by: groupBy, from: new Date(start).toISOString(), to: new Date(end).toISOString() })}`,
+      `/admin/usage/daily${query({ group_by: byDay ? 'provider' : groupBy, from: new Date(start).toISOString(), to: new Date(end).toISOString() })}`,
     ),
     getJson<{ data: Array<{ id: string; name: string }> }>('/admin/keys?limit=100'),
   ]);
   const names = new Map(keys.data.map((key) => [key.id, key.name]));
+  const rows = byDay ? sumPerDay(daily.data) : daily.data;
   const label = (group: string | null): string =>
     group === null ? '(none)' : groupBy === 'key' ? (names.get(group) ?? group) : group;
 
   const days: string[] = [];
   for (let day = start; day < end; day += dayMs) days.push(isoDay(day));
-  const groups = [...new Set(daily.data.map((row) => row.group))];
+  const groups = [...new Set(rows.map((row) => row.group))];
   const chartBox = h('figure', { class: 'card chart', 'aria-label': 'Requests per day' });
   main.append(chartBox);
   stackedBars(
     chartBox,
-    `Requests per day by ${groupBy}`,
+    byDay ? 'Requests per day' : `Requests per day by ${groupBy}`,
     days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000),
-    groups.map((group) => ({
-      label: label(group),
-      values: days.map((day) => daily.data.find((row) => row.day === day && row.group === group)?.requests ?? 0),
-    })),
+    byDay
+      ? [{ label: 'Requests', values: days.map((day) => rows.find((row) => row.day === day)?.requests ?? 0) }]
+      : groups.map((group) => ({
+          label: label(group),
+          values: days.map((day) => rows.find((row) => row.day === day && row.group === group)?.requests ?? 0),
+        })),
   );
 
   const totals = groups.map((group) => {
-    const rows = daily.data.filter((row) => row.group === group);
-    const sum = (pick: (row: DailyRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+    const ofGroup = rows.filter((row) => row.group === group);
+    const sum = (pick: (row: DailyRow) => number) => ofGroup.reduce((total, row) => total + pick(row), 0);
     return {
       group,
       requests: sum((row) => row.requests),
@@ -95,11 +122,12 @@ export const renderUsage: Page = async (main, params) => {
       cost: sum((row) => row.cost_usd),
     };
   });
-  totals.sort((a, b) => b.requests - a.requests);
+  // Days in order; groups by how much they were used.
+  if (!byDay) totals.sort((a, b) => b.requests - a.requests);
   const all = (pick: (row: (typeof totals)[number]) => number) => totals.reduce((total, row) => total + pick(row), 0);
   const download = h('button', { type: 'button', class: 'secondary' }, 'Export CSV');
   download.addEventListener('click', () => {
-    const url = URL.createObjectURL(new Blob([csv(daily.data, label)], { type: 'text/csv' }));
+    const url = URL.createObjectURL(new Blob([csv(rows, label)], { type: 'text/csv' }));
     const link = h('a', { href: url, download: `usage-${groupBy}-${fromDay}-${toDay}.csv` });
     document.body.append(link);
     link.click();
