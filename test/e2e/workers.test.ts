@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,28 @@ function getOnNewConnection(port: number, path: string): Promise<{ status: numbe
   });
 }
 
+/** Any request on a new connection: status, headers and body. */
+function sendOnNewConnection(
+  port: number,
+  options: { method: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port, path: options.path, method: options.method, agent: false, headers: options.headers },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(options.body);
+  });
+}
+
 describe('llm-proxy serve --workers', () => {
   it('runs N processes on one port, spreads connections over them, and drains them all on SIGTERM', async () => {
     const pool = new WorkerPool(['--workers', '2']);
@@ -165,6 +188,46 @@ describe('llm-proxy serve --workers', () => {
       assert.equal(await pool.stop(), 0);
     } finally {
       pool.kill();
+    }
+  });
+
+  it('a dashboard sign-in holds on every worker, and a sign-out ends it on every worker', async () => {
+    const masterKey = 'sk-master-workers-ui-0123456789';
+    const directory = mkdtempSync(join(tmpdir(), 'llm-proxy-workers-ui-'));
+    const pool = new WorkerPool(['--workers', '2'], {
+      LLM_PROXY_MASTER_KEY: masterKey,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_URL: `sqlite:${join(directory, 'gateway.sqlite')}`,
+    });
+    try {
+      const port = await pool.port();
+      const signIn = await sendOnNewConnection(port, {
+        method: 'POST',
+        path: '/ui/sign-in',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ key: masterKey }).toString(),
+      });
+      assert.equal(signIn.status, 303);
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0] ?? '';
+      const status = () => sendOnNewConnection(port, { method: 'GET', path: '/admin/status', headers: { cookie } });
+      const signedIn = await Promise.all(Array.from({ length: 20 }, status));
+      assert.deepEqual(new Set(signedIn.map((answer) => answer.status)), new Set([200]));
+      const signOut = await sendOnNewConnection(port, {
+        method: 'POST',
+        path: '/ui/sign-out',
+        headers: { cookie, 'x-llm-proxy-csrf': '1' },
+      });
+      assert.equal(signOut.status, 204);
+      // Each worker remembers a sign-in it has confirmed for a second at most.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const signedOut = await Promise.all(Array.from({ length: 20 }, status));
+      assert.deepEqual(new Set(signedOut.map((answer) => answer.status)), new Set([401]));
+      assert.equal(await pool.stop(), 0);
+      const served = pool.lines.filter((line) => line.route === '/admin/status' && line.status === 200);
+      assert.equal(new Set(served.map((line) => line.pid)).size, 2, 'both workers took the sign-in');
+    } finally {
+      pool.kill();
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 
