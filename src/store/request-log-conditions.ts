@@ -8,6 +8,7 @@ export function requestLogConditions(query: RequestLogQuery, placeholder: (index
     values.push(value);
     clauses.push(sql(placeholder(values.length)));
   };
+  if (query.requestId !== undefined) add((slot) => `request_id = ${slot}`, query.requestId);
   if (query.keyId !== undefined) add((slot) => `key_id = ${slot}`, query.keyId);
   if (query.model !== undefined) add((slot) => `model = ${slot}`, query.model);
   if (query.status === 'success') clauses.push('status < 400');

@@ -10,6 +10,8 @@ export type StatusFilter = number | 'success' | 'error';
 
 /** Filters of the request log, newest first, paged by row id. */
 export interface RequestLogQuery {
+  /** One request id (a caller's own may repeat). */
+  requestId?: string | undefined;
   keyId?: string | undefined;
   model?: string | undefined;
   status?: StatusFilter | undefined;

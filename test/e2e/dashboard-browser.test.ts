@@ -147,6 +147,8 @@ describe('dashboard at /ui in Chromium', {
     await page.getByRole('button', { name: 'Copy' }).waitFor();
     await shoot('keys-created');
     await page.getByRole('button', { name: 'Done' }).click();
+    // The dialog goes on its `close` event, a task after the click.
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByRole('cell', { name: 'team-alpha', exact: true }).waitFor();
     assert.ok(!(await page.content()).includes(secret), 'the secret is gone once the dialog closes');
     await page.reload();
@@ -231,6 +233,10 @@ describe('dashboard at /ui in Chromium', {
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('cell', { name: 'x-llm-proxy-provider' }).waitFor();
     await page.waitForFunction("document.getElementById('playground-output').textContent !== ''");
+    // A stream's cost comes after its headers: the page reads it from the request log once recorded.
+    await page.getByRole('heading', { name: 'Recorded' }).waitFor();
+    const cost = page.getByRole('cell', { name: 'Cost', exact: true }).locator('xpath=following-sibling::td[1]');
+    assert.match((await cost.textContent()) ?? '', /^\$0\.\d+/);
     await shoot('playground');
   });
 

@@ -143,6 +143,7 @@ function requestLogContract(name: string, open: () => Promise<{ store: Governanc
         // Another request that reused the id earlier: not this row's details.
         { requestId: 'detailed', startedAt: startedAt - 1, requestBody: 'older', responseBody: null, attempts: null },
       ]);
+      assert.equal((await store.listRequests({ limit: 10, requestId: 'detailed' })).length, 1);
       const found = await store.findRequest('detailed');
       assert.equal(found?.attempts, 2);
       assert.deepEqual(found?.details, { requestBody: '{"a":1}', responseBody: 'ok', attempts });

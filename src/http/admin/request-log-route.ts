@@ -10,6 +10,7 @@ import { parseTimestamp } from './parse-timestamp.ts';
 import { refuseUnstorableStrings } from './refuse-unstorable-strings.ts';
 
 interface LogQueryString {
+  request_id?: string;
   key_id?: string;
   model?: string;
   status?: string;
@@ -21,6 +22,7 @@ interface LogQueryString {
 }
 
 const LogQuerySchema = Type.Object({
+  request_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   key_id: Type.Optional(Type.String({ maxLength: 100 })),
   model: Type.Optional(Type.String({ maxLength: 300 })),
   status: Type.Optional(
@@ -141,7 +143,7 @@ export function registerRequestLogRoute(app: FastifyInstance, store: GovernanceS
       config: { errorShape: 'simple', admin: true },
       preValidation: refuseUnstorableStrings,
       schema: {
-        summary: 'Recorded requests, newest first, filtered by key, model, status and time.',
+        summary: 'Recorded requests, newest first, filtered by request id, key, model, status and time.',
         tags: ['admin'],
         querystring: LogQuerySchema,
         response: {
@@ -158,6 +160,7 @@ export function registerRequestLogRoute(app: FastifyInstance, store: GovernanceS
       const { query } = request;
       const limit = queryInteger(query.limit, { name: 'limit', fallback: 50, min: 1, max: 200 });
       const rows = await store.listRequests({
+        requestId: query.request_id,
         keyId: query.key_id,
         model: query.model,
         status: statusFilter(query.status),

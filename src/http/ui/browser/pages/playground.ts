@@ -1,5 +1,5 @@
-import { csrfHeaders, getJson } from '../api.ts';
-import { errorMessage, field, h, table } from '../dom.ts';
+import { csrfHeaders, getJson, query } from '../api.ts';
+import { errorMessage, field, formatMs, formatNumber, formatUsd, h, table } from '../dom.ts';
 import type { Page } from './page.ts';
 
 /** Reads an OpenAI chat-completions event stream, calling `onText` with each piece of content. */
@@ -32,6 +32,43 @@ async function readStream(body: ReadableStream<Uint8Array>, onText: (text: strin
   }
 }
 
+interface Recorded {
+  cost_usd: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  attempts: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+}
+
+/**
+ * What a stream's headers cannot say, since they go before the answer: its cost and tokens, read from the
+ * request log once the gateway has written the row (in the background: up to a few seconds).
+ */
+async function showRecorded(requestId: string, into: HTMLElement): Promise<void> {
+  for (let tries = 0; tries < 20; tries += 1) {
+    const found = await getJson<{ data: Recorded[] }>(`/admin/logs${query({ request_id: requestId, limit: 1 })}`);
+    const row = found.data[0];
+    if (row !== undefined) {
+      into.replaceChildren(
+        h('h2', {}, 'Recorded'),
+        table(
+          ['Field', 'Value'],
+          [
+            ['Cost', formatUsd(row.cost_usd)],
+            ['Tokens', `${formatNumber(row.input_tokens)} in, ${formatNumber(row.output_tokens)} out`],
+            ['Attempts', String(row.attempts)],
+            ['Latency', formatMs(row.latency_ms)],
+            ['Time to first token', formatMs(row.ttft_ms)],
+          ],
+        ),
+      );
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** Playground: pick a model, send a chat, watch it stream, see the gateway's headers. */
 export const renderPlayground: Page = async (main) => {
   const models = (await getJson<{ data: Array<{ id: string }> }>('/v1/models')).data.map((model) => model.id);
@@ -46,6 +83,7 @@ export const renderPlayground: Page = async (main) => {
   const send = h('button', { type: 'submit' }, 'Send');
   const output = h('pre', { 'aria-live': 'polite', id: 'playground-output' });
   const headers = h('div', {});
+  const recorded = h('div', { 'aria-live': 'polite' });
   const form = h(
     'form',
     { class: 'card' },
@@ -56,13 +94,14 @@ export const renderPlayground: Page = async (main) => {
   );
   main.append(
     form,
-    h('section', { class: 'card' }, h('h2', {}, 'Answer'), output, h('h2', {}, 'Gateway headers'), headers),
+    h('section', { class: 'card' }, h('h2', {}, 'Answer'), output, h('h2', {}, 'Gateway headers'), headers, recorded),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     send.disabled = true;
     output.textContent = '';
     headers.replaceChildren();
+    recorded.replaceChildren();
     try {
       const response = await fetch('/v1/chat/completions', {
         method: 'POST',
@@ -88,6 +127,8 @@ export const renderPlayground: Page = async (main) => {
         throw new Error(body.error?.message ?? `${response.status} ${response.statusText}`);
       }
       await readStream(response.body, (text) => output.append(text));
+      const requestId = response.headers.get('x-request-id');
+      if (requestId !== null) await showRecorded(requestId, recorded);
     } catch (error) {
       output.after(errorMessage(error));
     } finally {
