@@ -98,6 +98,24 @@ describe('attempt runner', () => {
     assert.equal(record.attempts, 3);
   });
 
+  it('keeps no attempt notes for a single success, and every attempt from the first failure on', async () => {
+    const only = group('solo', ['a']);
+    assert.equal((await run(runner([only]), only, ['ok'])).record.attemptNotes, undefined, 'nothing allocated');
+    const backup = group('backup', ['z']);
+    const main = group('main', ['a'], { retries: 1, fallbacks: ['backup'] });
+    const failures = [upstream(503), upstream(500)];
+    const { record } = await run(runner([main, backup]), main, [...failures, 'from backup']);
+    assert.deepEqual(
+      record.attemptNotes?.map((note) => [note.provider, note.model, note.fallbacks, note.error]),
+      [
+        ['p', 'a', 0, failures[0]],
+        ['p', 'a', 0, failures[1]],
+        ['p', 'z', 1, undefined],
+      ],
+    );
+    assert.ok(record.attemptNotes?.every((note) => note.latencyMs >= 0));
+  });
+
   it('gives up after the group’s retries with the last failure', async () => {
     const only = group('solo', ['a'], { retries: 1 });
     const last = upstream(502);
