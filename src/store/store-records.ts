@@ -143,7 +143,13 @@ export interface GovernanceStore {
     limit: number;
   }): Promise<Array<{ startedAt: number; latencyMs: number }>>;
   /** Usage per UTC day and group over [from, to), for the stacked chart. */
-  dailyUsage(query: { from: number; to: number; groupBy: 'model' | 'provider' | 'key' }): Promise<DailyUsageRow[]>;
+  dailyUsage(query: {
+    from: number;
+    to: number;
+    groupBy: 'model' | 'provider' | 'key';
+    /** Only this key's calls (a key's own usage). */
+    keyId?: string | undefined;
+  }): Promise<DailyUsageRow[]>;
   /** Deletes up to `limit` usage rows started before `before` (epoch ms); returns how many went. */
   deleteUsageBefore(before: number, limit: number): Promise<number>;
   /** Writes requests' details (attempts, bodies) into their tables. */

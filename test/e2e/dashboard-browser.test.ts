@@ -216,6 +216,11 @@ describe('dashboard at /ui in Chromium', {
     await show('usage?group_by=day', '.uplot');
     await page.getByRole('columnheader', { name: 'Day' }).waitFor();
     await page.getByRole('cell', { name: new Date().toISOString().slice(0, 10), exact: true }).waitFor();
+    // A key's own usage, from the Keys page.
+    await show('keys', 'text=team-alpha');
+    await page.getByRole('link', { name: 'Usage of team-alpha' }).click();
+    await page.getByText('Usage of the key team-alpha only.').waitFor();
+    await page.getByRole('cell', { name: 'fast', exact: true }).waitFor();
   });
 
   it('shows the overview, models and playground pages', async () => {

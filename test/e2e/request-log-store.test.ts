@@ -93,6 +93,11 @@ function requestLogContract(name: string, open: () => Promise<{ store: Governanc
       );
       const latencies = await store.latencies({ from: now - 3 * dayMs, to: now + 1, limit: 10 });
       assert.equal(latencies.length, 4);
+      const ofKey = await store.dailyUsage({ from: now - 7 * dayMs, to: now + 1, groupBy: 'model', keyId: 'key-b' });
+      assert.deepEqual(
+        ofKey.map((item) => [item.day, item.group, item.requests]),
+        [['2026-06-15', 'fast', 1]],
+      );
       const daily = await store.dailyUsage({ from: now - 7 * dayMs, to: now + 1, groupBy: 'provider' });
       assert.deepEqual(
         daily.map((item) => [item.day, item.group, item.requests]),

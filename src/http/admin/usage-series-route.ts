@@ -4,6 +4,7 @@ import type { GovernanceStore } from '../../store/store-records.ts';
 import { SimpleErrorSchema } from '../chat/chat-schemas.ts';
 import { parseTimestamp } from './parse-timestamp.ts';
 import { percentile } from './percentile.ts';
+import { refuseUnstorableStrings } from './refuse-unstorable-strings.ts';
 
 type Range = 'hour' | 'day' | 'week';
 
@@ -93,17 +94,20 @@ export function registerUsageSeriesRoutes(app: FastifyInstance, store: Governanc
     },
   );
 
-  app.get<{ Querystring: { from?: string; to?: string; group_by?: 'model' | 'provider' | 'key' } }>(
+  app.get<{ Querystring: { from?: string; to?: string; group_by?: 'model' | 'provider' | 'key'; key_id?: string } }>(
     '/admin/usage/daily',
     {
       config: { errorShape: 'simple', admin: true },
+      preValidation: refuseUnstorableStrings,
       schema: {
-        summary: 'Usage per UTC day and model, provider or key (a stacked chart), over [from, to).',
+        summary:
+          'Usage per UTC day and model, provider or key (a stacked chart), over [from, to), of every key or one.',
         tags: ['admin'],
         querystring: Type.Object({
           from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive; default 7 days ago.' })),
           to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive; default now.' })),
           group_by: Type.Optional(Type.Union([Type.Literal('model'), Type.Literal('provider'), Type.Literal('key')])),
+          key_id: Type.Optional(Type.String({ maxLength: 100, description: "Only this key's calls." })),
         }),
         response: {
           200: Type.Object({
@@ -128,7 +132,7 @@ export function registerUsageSeriesRoutes(app: FastifyInstance, store: Governanc
       const groupBy = query.group_by ?? 'model';
       const to = query.to === undefined ? Date.now() + 1 : parseTimestamp(query.to, 'to');
       const from = query.from === undefined ? to - 7 * 86_400_000 : parseTimestamp(query.from, 'from');
-      const rows = await store.dailyUsage({ from, to, groupBy });
+      const rows = await store.dailyUsage({ from, to, groupBy, keyId: query.key_id });
       return {
         group_by: groupBy,
         data: rows.map((row) => ({

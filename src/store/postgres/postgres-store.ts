@@ -243,12 +243,14 @@ export class PostgresStore implements GovernanceStore {
     from: number;
     to: number;
     groupBy: 'model' | 'provider' | 'key';
+    keyId?: string | undefined;
   }): Promise<DailyUsageRow[]> {
+    const byKey = query.keyId === undefined ? '' : 'AND key_id = $3';
     const { rows } = await this.#pool.query(
       `SELECT ${groupExpressions.day} AS day, ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
          SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, COALESCE(SUM(cost_usd), 0) AS cost_usd
-       FROM usage_records WHERE started_at >= $1 AND started_at < $2 GROUP BY day, grp ORDER BY day, grp`,
-      [query.from, query.to],
+       FROM usage_records WHERE started_at >= $1 AND started_at < $2 ${byKey} GROUP BY day, grp ORDER BY day, grp`,
+      query.keyId === undefined ? [query.from, query.to] : [query.from, query.to, query.keyId],
     );
     return rows.map(toDailyUsageRow);
   }

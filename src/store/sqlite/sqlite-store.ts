@@ -266,13 +266,16 @@ export class SqliteStore implements GovernanceStore {
     from: number;
     to: number;
     groupBy: 'model' | 'provider' | 'key';
+    keyId?: string | undefined;
   }): Promise<DailyUsageRow[]> {
+    const byKey = query.keyId === undefined ? '' : 'AND key_id = ?';
     return this.#all(
       `SELECT ${groupExpressions.day} AS day, ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
          SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, COALESCE(SUM(cost_usd), 0) AS cost_usd
-       FROM usage_records WHERE started_at >= ? AND started_at < ? GROUP BY day, grp ORDER BY day, grp`,
+       FROM usage_records WHERE started_at >= ? AND started_at < ? ${byKey} GROUP BY day, grp ORDER BY day, grp`,
       query.from,
       query.to,
+      ...(query.keyId === undefined ? [] : [query.keyId]),
     ).map(toDailyUsageRow);
   }
 

@@ -161,8 +161,13 @@ export const renderKeys: Page = async (main) => {
           { class: 'secret' },
           h(
             'a',
-            { href: `#/logs?key_id=${encodeURIComponent(key.id)}`, 'aria-label': `Usage of ${key.name}` },
+            { href: `#/usage?key_id=${encodeURIComponent(key.id)}`, 'aria-label': `Usage of ${key.name}` },
             'Usage',
+          ),
+          h(
+            'a',
+            { href: `#/logs?key_id=${encodeURIComponent(key.id)}`, 'aria-label': `Requests of ${key.name}` },
+            'Requests',
           ),
           active
             ? h('button', { type: 'button', class: 'secondary', onclick: () => openEdit(key) }, 'Edit limits')

@@ -52,6 +52,8 @@ export const renderUsage: Page = async (main, params) => {
   const groupBy =
     (['model', 'provider', 'key', 'day'] as const).find((item) => item === params.get('group_by')) ?? 'model';
   const byDay = groupBy === 'day';
+  // A key's own usage (the Keys page links here), or every key's.
+  const keyId = params.get('key_id') ?? undefined;
   const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
   const fromDay = params.get('from') ?? isoDay(today - 6 * dayMs);
   const toDay = params.get('to') ?? isoDay(today);
@@ -77,7 +79,7 @@ export const renderUsage: Page = async (main, params) => {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    window.location.hash = `#/usage${query({ group_by: grouping.value, from: from.value, to: to.value })}`;
+    window.location.hash = `#/usage${query({ group_by: grouping.value, from: from.value, to: to.value, key_id: keyId })}`;
   });
   main.append(form);
 
@@ -85,12 +87,22 @@ export const renderUsage: Page = async (main, params) => {
   const end = Date.parse(`${toDay}T00:00:00Z`) + dayMs;
   const [daily, keys] = await Promise.all([
     getJson<{ data: DailyRow[] }>(
-      `/admin/usage/daily${query({ group_by: byDay ? 'provider' : groupBy, from: new Date(start).toISOString(), to: new Date(end).toISOString() })}`,
+      `/admin/usage/daily${query({ group_by: byDay ? 'provider' : groupBy, from: new Date(start).toISOString(), to: new Date(end).toISOString(), key_id: keyId })}`,
     ),
     getJson<{ data: Array<{ id: string; name: string }> }>('/admin/keys?limit=100'),
   ]);
   const names = new Map(keys.data.map((key) => [key.id, key.name]));
   const rows = byDay ? sumPerDay(daily.data) : daily.data;
+  if (keyId !== undefined) {
+    form.before(
+      h(
+        'p',
+        { class: 'toolbar' },
+        `Usage of the key ${names.get(keyId) ?? keyId} only. `,
+        h('a', { href: `#/usage${query({ group_by: groupBy, from: fromDay, to: toDay })}` }, 'All keys'),
+      ),
+    );
+  }
   const label = (group: string | null): string =>
     group === null ? '(none)' : groupBy === 'key' ? (names.get(group) ?? group) : group;
 
