@@ -180,8 +180,8 @@ export class UsageRecorder {
       this.#rejected += result.rejected;
       if (result.batchFailed) this.#failedBatches += 1;
       const settled = batch.length - result.remaining.length;
-      if (settled > 0) await this.#writeDetails(batch, settled);
       if (settled > 0) {
+        await this.#writeDetails(batch, settled);
         this.#progressAt = this.#now();
         if (result.written > 0) this.#lastWriteAt = this.#progressAt;
         this.#options.journal?.settle(settled);
