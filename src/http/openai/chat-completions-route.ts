@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { encodeOpenAIChatResponse } from '../../formats/openai/encode-openai-chat-response.ts';
+import { encodeOpenAIStreamError, OpenAIChatStreamEncoder } from '../../formats/openai/encode-openai-chat-stream.ts';
+import { parseOpenAIChatRequest } from '../../formats/openai/parse-openai-chat-request.ts';
 import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
@@ -8,8 +11,6 @@ import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
 import { cacheRequestOf } from '../shared/cache-request-of.ts';
 import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
 import { sendEventStream } from '../sse/send-event-stream.ts';
-import { encodeOpenAIChatResponse } from './encode-openai-chat-response.ts';
-import { encodeOpenAIStreamError, OpenAIChatStreamEncoder } from './encode-openai-chat-stream.ts';
 import {
   buildOpenAIPassthroughBody,
   callerWantsStreamUsage,
@@ -18,7 +19,6 @@ import {
   relayOpenAIStream,
 } from './openai-passthrough.ts';
 import { OpenAIChatBodySchema, OpenAIChatCompletionSchema, OpenAIErrorSchema } from './openai-schemas.ts';
-import { parseOpenAIChatRequest } from './parse-openai-chat-request.ts';
 
 /**
  * `POST /v1/chat/completions`: OpenAI Chat Completions to any provider. OpenAI-format providers get the

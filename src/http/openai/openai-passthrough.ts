@@ -2,6 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
+import { encodeOpenAIStreamError } from '../../formats/openai/encode-openai-chat-stream.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
 import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
 import { readOpenAIStreamEvent } from '../../formats/openai/read-openai-stream-event.ts';
@@ -16,7 +17,6 @@ import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
-import { encodeOpenAIStreamError } from './encode-openai-chat-stream.ts';
 
 /** Whether the caller asked for the final usage chunk of a stream. */
 export function callerWantsStreamUsage(body: JsonObject): boolean {

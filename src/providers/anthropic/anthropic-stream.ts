@@ -10,8 +10,8 @@ import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
+import { invalidResponse } from '../../formats/shared/parse-upstream-json.ts';
 import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
 
 const eventChecker = compileChecker(AnthropicStreamEventSchema);
 

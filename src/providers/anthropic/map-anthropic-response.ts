@@ -8,7 +8,7 @@ import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-st
 import type { AssistantContentPart } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import { compileChecker } from '../../formats/shared/json-checker.ts';
-import { parseUpstreamJson } from '../shared/parse-upstream-json.ts';
+import { parseUpstreamJson } from '../../formats/shared/parse-upstream-json.ts';
 
 const messageChecker = compileChecker(AnthropicMessageSchema);
 

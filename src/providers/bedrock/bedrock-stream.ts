@@ -3,8 +3,8 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { invalidResponse } from '../../formats/shared/parse-upstream-json.ts';
 import { driveStreamDecoder } from '../shared/drive-stream-decoder.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import { type BedrockUsage, convertBedrockUsage, mapBedrockStopReason } from './map-bedrock-response.ts';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);

@@ -3,7 +3,7 @@ import type { AssistantContentPart } from '../../formats/internal/chat-request.t
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { FinishReason } from '../../formats/internal/finish-reason.ts';
 import type { Usage } from '../../formats/internal/usage.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
+import { invalidResponse } from '../../formats/shared/parse-upstream-json.ts';
 
 export interface BedrockUsage {
   inputTokens?: number;

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
+import { invalidResponse } from '../../formats/shared/parse-upstream-json.ts';
 
 /** OpenAI `input` → the texts to embed; token-id arrays have no Gemini equivalent. */
 export function embeddingInputs(input: unknown): string[] {

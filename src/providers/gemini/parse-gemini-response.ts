@@ -1,5 +1,5 @@
 import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
+import { invalidResponse } from '../../formats/shared/parse-upstream-json.ts';
 
 /** Parses a `GenerateContentResponse` body, leniently: only what the gateway reads is checked. */
 export function parseGeminiResponse(text: string, provider: string): GeminiResponse {

@@ -2,6 +2,8 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import { convertToOpenAIChatRequest } from '../../formats/openai/convert-to-openai-chat-request.ts';
+import { mapOpenAIChatResponse, parseOpenAIChatResponse } from '../../formats/openai/map-openai-chat-response.ts';
 import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
 import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
@@ -9,8 +11,6 @@ import { readSseEvents } from '../shared/read-sse-events.ts';
 import type { UpstreamResponse } from '../shared/send-upstream-request.ts';
 import { type BufferedUpstreamResponse, UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
-import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
-import { mapOpenAIChatResponse, parseOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { decodeOpenAIChatStream } from './openai-chat-stream.ts';
 import {
   applyQuirks,

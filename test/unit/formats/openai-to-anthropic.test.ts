@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatRequest } from '../../../src/formats/internal/chat-request.ts';
 import type { StreamPart } from '../../../src/formats/internal/stream-part.ts';
-import { encodeOpenAIChatResponse } from '../../../src/http/openai/encode-openai-chat-response.ts';
-import { OpenAIChatStreamEncoder } from '../../../src/http/openai/encode-openai-chat-stream.ts';
-import { parseOpenAIChatRequest } from '../../../src/http/openai/parse-openai-chat-request.ts';
+import { encodeOpenAIChatResponse } from '../../../src/formats/openai/encode-openai-chat-response.ts';
+import { OpenAIChatStreamEncoder } from '../../../src/formats/openai/encode-openai-chat-stream.ts';
+import { parseOpenAIChatRequest } from '../../../src/formats/openai/parse-openai-chat-request.ts';
 import { AnthropicStreamDecoder } from '../../../src/providers/anthropic/anthropic-stream.ts';
 import { convertToAnthropicRequest } from '../../../src/providers/anthropic/convert-to-anthropic-request.ts';
 import {
