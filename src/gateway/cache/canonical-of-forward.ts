@@ -1,4 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
+import { AnthropicStreamDecoder } from '../../formats/anthropic/anthropic-stream-decoder.ts';
+import { mapAnthropicResponse, parseAnthropicMessage } from '../../formats/anthropic/map-anthropic-response.ts';
 import { GeminiStreamDecoder } from '../../formats/gemini/gemini-stream-decoder.ts';
 import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
@@ -8,8 +10,6 @@ import { mapOpenAIChatResponse, parseOpenAIChatResponse } from '../../formats/op
 import { OpenAIChatStreamDecoder } from '../../formats/openai/openai-chat-stream-decoder.ts';
 import { ResponsesStreamDecoder } from '../../formats/openai-responses/decode-responses-stream.ts';
 import { mapResponsesResponse } from '../../formats/openai-responses/map-responses-response.ts';
-import { decodeAnthropicStream } from '../../providers/anthropic/anthropic-stream.ts';
-import { mapAnthropicResponse, parseAnthropicMessage } from '../../providers/anthropic/map-anthropic-response.ts';
 import { parseGeminiResponse } from '../../providers/gemini/parse-gemini-response.ts';
 import { driveStreamDecoder } from '../../providers/shared/drive-stream-decoder.ts';
 import { StreamPartCollector } from './collect-stream-parts.ts';
@@ -48,9 +48,11 @@ export async function canonicalOfEvents(
       parts = driveStreamDecoder(source, decoder, (event) => decoder.push(event.data), options);
       break;
     }
-    case 'anthropic-messages':
-      parts = decodeAnthropicStream(source, options);
+    case 'anthropic-messages': {
+      const decoder = new AnthropicStreamDecoder(provider);
+      parts = driveStreamDecoder(source, decoder, (event) => decoder.push(event.data), options);
       break;
+    }
     case 'openai-responses': {
       const decoder = new ResponsesStreamDecoder(provider);
       parts = driveStreamDecoder(source, decoder, (event) => decoder.push(event), options);

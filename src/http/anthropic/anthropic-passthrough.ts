@@ -3,6 +3,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
+import { encodeAnthropicStreamError } from '../../formats/anthropic/encode-anthropic-stream.ts';
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
 import { readAnthropicStreamEvent } from '../../formats/anthropic/read-anthropic-stream-event.ts';
 import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
@@ -16,7 +17,6 @@ import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
-import { encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
 
 /** Caller headers an Anthropic upstream receives: the API version the body was shaped for, and betas. */
 export function anthropicForwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {

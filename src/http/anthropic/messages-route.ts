@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { encodeAnthropicMessage } from '../../formats/anthropic/encode-anthropic-message.ts';
+import { AnthropicStreamEncoder, encodeAnthropicStreamError } from '../../formats/anthropic/encode-anthropic-stream.ts';
+import { parseAnthropicMessagesRequest } from '../../formats/anthropic/parse-anthropic-messages-request.ts';
 import { estimateInputTokens } from '../../formats/internal/estimate-input-tokens.ts';
 import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
@@ -17,9 +20,6 @@ import {
   relayAnthropicStream,
 } from './anthropic-passthrough.ts';
 import { AnthropicErrorSchema, AnthropicMessageSchema, AnthropicMessagesBodySchema } from './anthropic-schemas.ts';
-import { encodeAnthropicMessage } from './encode-anthropic-message.ts';
-import { AnthropicStreamEncoder, encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
-import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.ts';
 
 /**
  * `POST /v1/messages`: Anthropic Messages to any provider. Callers may authenticate with `x-api-key`

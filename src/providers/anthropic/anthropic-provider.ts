@@ -1,4 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { extractAnthropicError } from '../../formats/anthropic/anthropic-error.ts';
+import { convertToAnthropicRequest } from '../../formats/anthropic/convert-to-anthropic-request.ts';
+import { mapAnthropicResponse, parseAnthropicMessage } from '../../formats/anthropic/map-anthropic-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
@@ -7,10 +10,7 @@ import type { ProviderDependencies, ProviderSettings } from '../provider-definit
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
-import { extractAnthropicError } from './anthropic-error.ts';
 import { decodeAnthropicStream } from './anthropic-stream.ts';
-import { convertToAnthropicRequest } from './convert-to-anthropic-request.ts';
-import { mapAnthropicResponse, parseAnthropicMessage } from './map-anthropic-response.ts';
 
 export const defaultAnthropicVersion = '2023-06-01';
 
