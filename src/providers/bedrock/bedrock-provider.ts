@@ -1,5 +1,7 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { convertToBedrockRequest } from '../../formats/bedrock/convert-to-bedrock-request.ts';
+import { mapBedrockResponse } from '../../formats/bedrock/map-bedrock-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
@@ -9,8 +11,6 @@ import type { UpstreamErrorDetails } from '../shared/send-upstream-request.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
 import { decodeBedrockStream } from './bedrock-stream.ts';
-import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
-import { mapBedrockResponse } from './map-bedrock-response.ts';
 
 /** `{"message": …}`, with the exception name in `__type` or `code` when present. */
 function extractBedrockError(body: unknown): UpstreamErrorDetails {
