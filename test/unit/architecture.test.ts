@@ -109,6 +109,19 @@ describe('architecture', () => {
     }
   });
 
+  it('no layer but providers/ imports a provider folder: wire-format knowledge lives in formats/', () => {
+    // A codec a surface or the gateway needs (a decoder, a response mapping) is in formats/<format>/;
+    // a provider's own folder holds only its client, endpoint, auth and quirks.
+    for (const { file, imports } of graph) {
+      if (file.startsWith('providers/')) continue;
+      for (const target of imports) {
+        const [targetLayer, targetFolder] = target.split('/');
+        if (targetLayer !== 'providers' || !target.includes('/', 'providers/'.length)) continue;
+        assert.ok(targetFolder === 'shared', `${file} imports ${target}: only providers/ may import a provider folder`);
+      }
+    }
+  });
+
   it('source comments link to no file outside the repository (public spec URLs instead)', () => {
     for (const { file } of graph) {
       const text = readFileSync(join(src, file), 'utf8');

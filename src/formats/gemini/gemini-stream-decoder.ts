@@ -1,10 +1,12 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
+import { isObject } from '../shared/json-reader.ts';
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import type { GeminiResponse, GeminiUsageMetadata } from './gemini-api.ts';
 import { toolCallIdWithSignature } from './gemini-tool-call-id.ts';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.ts';
+import { geminiResponseChecker } from './parse-gemini-response.ts';
 
 /** An upstream chunk the decoder cannot read: a 502 like any unreadable answer. */
 function invalidChunk(provider: string, detail: string): UpstreamError {
@@ -50,9 +52,10 @@ export class GeminiStreamDecoder {
     } catch {
       return this.fail(invalidChunk(this.#provider, 'stream chunk is not JSON'));
     }
-    if (typeof value !== 'object' || value === null) return this.fail(invalidChunk(this.#provider, 'unexpected chunk'));
+    if (!isObject(value)) return this.fail(invalidChunk(this.#provider, 'unexpected chunk'));
     if ('error' in value) {
-      const { code, message } = (value as { error?: { code?: unknown; message?: unknown } }).error ?? {};
+      const error = isObject(value['error']) ? value['error'] : {};
+      const { code, message } = error;
       return this.fail(
         new UpstreamError({
           provider: this.#provider,
@@ -62,7 +65,9 @@ export class GeminiStreamDecoder {
         }),
       );
     }
-    return this.#decodeChunk(value as GeminiResponse);
+    if (!geminiResponseChecker.check(value))
+      return this.fail(invalidChunk(this.#provider, geminiResponseChecker.firstError(value) ?? 'unexpected chunk'));
+    return this.#decodeChunk(value);
   }
 
   /** The upstream closed the stream. */

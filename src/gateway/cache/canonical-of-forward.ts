@@ -3,6 +3,7 @@ import { AnthropicStreamDecoder } from '../../formats/anthropic/anthropic-stream
 import { mapAnthropicResponse, parseAnthropicMessage } from '../../formats/anthropic/map-anthropic-response.ts';
 import { GeminiStreamDecoder } from '../../formats/gemini/gemini-stream-decoder.ts';
 import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
+import { parseGeminiResponse } from '../../formats/gemini/parse-gemini-response.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import type { WireFormat } from '../../formats/internal/wire-format.ts';
@@ -10,7 +11,6 @@ import { mapOpenAIChatResponse, parseOpenAIChatResponse } from '../../formats/op
 import { OpenAIChatStreamDecoder } from '../../formats/openai/openai-chat-stream-decoder.ts';
 import { ResponsesStreamDecoder } from '../../formats/openai-responses/decode-responses-stream.ts';
 import { mapResponsesResponse } from '../../formats/openai-responses/map-responses-response.ts';
-import { parseGeminiResponse } from '../../providers/gemini/parse-gemini-response.ts';
 import { driveStreamDecoder } from '../../providers/shared/drive-stream-decoder.ts';
 import { StreamPartCollector } from './collect-stream-parts.ts';
 

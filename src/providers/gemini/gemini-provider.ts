@@ -1,5 +1,6 @@
 import { convertToGeminiRequest } from '../../formats/gemini/convert-to-gemini-request.ts';
 import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
+import { parseGeminiResponse } from '../../formats/gemini/parse-gemini-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
@@ -13,7 +14,6 @@ import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from './gemini-embe
 import { extractGeminiError } from './gemini-error.ts';
 import { nativeCall } from './gemini-native-call.ts';
 import { decodeGeminiStream } from './gemini-stream.ts';
-import { parseGeminiResponse } from './parse-gemini-response.ts';
 
 /**
  * Google Gemini (Generative Language API `v1beta`): `generateContent` and
