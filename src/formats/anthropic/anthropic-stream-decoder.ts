@@ -3,13 +3,16 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { compileChecker } from '../shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import {
-  type AnthropicStreamEvent,
-  AnthropicStreamEventSchema,
-  type AnthropicUsage,
-} from './anthropic-messages-api.ts';
+import { type AnthropicStreamEvent, AnthropicStreamEventSchema } from './anthropic-messages-api.ts';
 import { convertAnthropicUsage } from './convert-anthropic-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
+import {
+  type AnthropicUsageFields,
+  anthropicStreamError,
+  parseAnthropicStreamData,
+  readAnthropicStreamValue,
+  unreadableAnthropicStreamEvent,
+} from './read-anthropic-stream-event.ts';
 
 const eventChecker = compileChecker(AnthropicStreamEventSchema);
 
@@ -30,7 +33,7 @@ export class AnthropicStreamDecoder {
   #ended = false;
   readonly #blocks = new Map<number, OpenBlock>();
   #toolCount = 0;
-  #usage: AnthropicUsage = {};
+  readonly #usage: AnthropicUsageFields = {};
   #stopReason: string | undefined;
   #stopSequence: string | undefined;
 
@@ -42,18 +45,21 @@ export class AnthropicStreamDecoder {
     return this.#ended;
   }
 
-  /** Decodes one SSE event. */
+  /**
+   * Decodes one SSE event. Usage, the stop reason and errors are read as the passthrough relay reads
+   * them (`read-anthropic-stream-event.ts`); the content, from the checked event.
+   */
   push(data: string): StreamPart[] {
     if (this.#ended) return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      return this.fail(invalidResponse(this.#provider, 'stream event is not JSON'));
-    }
+    const value = parseAnthropicStreamData(data);
+    if (value === undefined) return this.fail(unreadableAnthropicStreamEvent(this.#provider));
+    const read = readAnthropicStreamValue(value);
+    if (read.error !== undefined) return this.fail(anthropicStreamError(this.#provider, read.error));
     if (!eventChecker.check(value)) {
       return this.fail(invalidResponse(this.#provider, eventChecker.firstError(value) ?? 'unexpected event'));
     }
+    if (read.usage !== undefined) Object.assign(this.#usage, read.usage);
+    if (read.stopReason !== undefined) this.#stopReason = read.stopReason;
     return this.#decodeEvent(value);
   }
 
@@ -80,7 +86,6 @@ export class AnthropicStreamDecoder {
     switch (event.type) {
       case 'message_start': {
         const message = event.message;
-        this.#usage = { ...(message?.usage ?? {}) };
         return [
           {
             type: 'message-start',
@@ -97,21 +102,10 @@ export class AnthropicStreamDecoder {
       case 'content_block_stop':
         return this.#stopBlock(event.index ?? 0);
       case 'message_delta':
-        if (event.delta?.stop_reason != null) this.#stopReason = event.delta.stop_reason;
         if (event.delta?.stop_sequence != null) this.#stopSequence = event.delta.stop_sequence;
-        if (event.usage != null) this.#mergeUsage(event.usage);
         return [];
       case 'message_stop':
         return this.#finish();
-      case 'error':
-        return this.fail(
-          new UpstreamError({
-            provider: this.#provider,
-            upstreamStatus: event.error?.type === 'overloaded_error' ? 529 : 500,
-            upstreamMessage: event.error?.message ?? 'error event in stream',
-            upstreamType: event.error?.type ?? undefined,
-          }),
-        );
       default:
         // `ping` and event types added later are ignored, as the API documentation asks.
         return [];
@@ -178,12 +172,6 @@ export class AnthropicStreamDecoder {
         return [{ type: 'tool-call-end', index: block.index }];
       default:
         return [];
-    }
-  }
-
-  #mergeUsage(usage: AnthropicUsage): void {
-    for (const [key, value] of Object.entries(usage)) {
-      if (value != null) Object.assign(this.#usage, { [key]: value });
     }
   }
 

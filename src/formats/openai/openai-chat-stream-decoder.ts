@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
+import { emptyUsage, type Usage } from '../internal/usage.ts';
 import { compileChecker } from '../shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
-import { convertOpenAIUsage } from './convert-openai-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
+import { type OpenAIChatChunk, OpenAIChatChunkSchema, type OpenAIToolCallDelta } from './openai-chat-api.ts';
 import {
-  type OpenAIChatChunk,
-  OpenAIChatChunkSchema,
-  type OpenAIToolCallDelta,
-  type OpenAIUsage,
-} from './openai-chat-api.ts';
-import { extractOpenAIError } from './openai-error.ts';
+  openAIStreamError,
+  parseOpenAIStreamData,
+  readOpenAIStreamChunk,
+  unreadableOpenAIStreamEvent,
+} from './read-openai-stream-event.ts';
 
 const chunkChecker = compileChecker(OpenAIChatChunkSchema);
 
@@ -33,7 +33,7 @@ export class OpenAIChatStreamDecoder {
   #lastToolKey: number | string | undefined;
   #finishReason: string | undefined;
   #refused = false;
-  #usage: OpenAIUsage | undefined;
+  #usage: Usage | undefined;
 
   constructor(provider: string) {
     this.#provider = provider;
@@ -43,30 +43,22 @@ export class OpenAIChatStreamDecoder {
     return this.#ended;
   }
 
-  /** Decodes one SSE `data` payload. */
+  /**
+   * Decodes one SSE `data` payload. Usage, the finish reason and errors are read as the passthrough
+   * relay reads them (`read-openai-stream-event.ts`); the content, from the checked chunk.
+   */
   push(data: string): StreamPart[] {
     if (this.#ended) return [];
-    if (data === '[DONE]') return this.#finish();
-    let value: unknown;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      return this.fail(invalidResponse(this.#provider, 'stream chunk is not JSON'));
-    }
+    const value = parseOpenAIStreamData(data);
+    if (value === '[DONE]') return this.#finish();
+    if (value === undefined) return this.fail(unreadableOpenAIStreamEvent(this.#provider));
+    const read = readOpenAIStreamChunk(value);
+    if (read.kind === 'error') return this.fail(openAIStreamError(this.#provider, read.error));
     if (!chunkChecker.check(value)) {
       return this.fail(invalidResponse(this.#provider, chunkChecker.firstError(value) ?? 'unexpected chunk'));
     }
-    if (value.error !== undefined && value.error !== null) {
-      const details = extractOpenAIError(value);
-      return this.fail(
-        new UpstreamError({
-          provider: this.#provider,
-          upstreamStatus: 500,
-          upstreamMessage: details.message ?? 'error event in stream',
-          upstreamType: details.type,
-        }),
-      );
-    }
+    if (read.usage !== undefined) this.#usage = read.usage;
+    if (read.finishReason !== undefined) this.#finishReason = read.finishReason;
     return this.#decodeChunk(value);
   }
 
@@ -97,7 +89,6 @@ export class OpenAIChatStreamDecoder {
       this.#started = true;
       parts.push({ type: 'message-start', id: chunk.id ?? '', model: chunk.model ?? '', usage: {} });
     }
-    if (chunk.usage != null) this.#usage = chunk.usage;
     for (const choice of chunk.choices ?? []) {
       if ((choice.index ?? 0) !== 0) continue;
       const delta = choice.delta;
@@ -118,10 +109,7 @@ export class OpenAIChatStreamDecoder {
         }
         for (const call of delta.tool_calls ?? []) this.#decodeToolCall(call, parts);
       }
-      if (choice.finish_reason != null) {
-        this.#finishReason = choice.finish_reason;
-        this.#closeBlock(parts);
-      }
+      if (choice.finish_reason != null) this.#closeBlock(parts);
     }
     return parts;
   }
@@ -172,7 +160,7 @@ export class OpenAIChatStreamDecoder {
       finishReason: this.#refused ? 'content-filter' : mapOpenAIFinishReason(this.#finishReason),
       rawFinishReason: this.#finishReason,
       stopSequence: undefined,
-      usage: convertOpenAIUsage(this.#usage),
+      usage: this.#usage ?? emptyUsage(),
     });
     return parts;
   }
