@@ -36,9 +36,9 @@ export interface ChatCall {
   /** Builds the canonical request for one attempt on the translated path. */
   toCanonical(resolved: ResolvedModel, warnings: Warning[]): ChatRequest;
   /** The caller's body with only `model` rewritten, for one attempt on the passthrough path. */
-  toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): PassthroughBody;
+  toPassthrough?: ((resolved: ResolvedModel, warnings: Warning[]) => PassthroughBody) | undefined;
   /** Tells preamble and error events of the caller's own format apart, for passthrough streams. */
-  passthroughGate?: FirstContentGate<EventSourceMessage>;
+  passthroughGate?: FirstContentGate<EventSourceMessage> | undefined;
   /** The caller's body and `Cache-Control`, for the response cache; absent: the call is never cached. */
   cache?: CacheRequest | undefined;
   /**
