@@ -40,11 +40,9 @@ export class GeminiProvider implements Provider {
     });
   }
 
-  supportsOperation(operation: ForwardOperation): boolean {
-    return operation !== 'responses';
-  }
-
-  translatesForward(surface: WireFormat, operation: ForwardOperation): boolean {
+  /** Its own format for everything but Responses; OpenAI embeddings too, translated to `batchEmbedContents`. */
+  forwards(surface: WireFormat, operation: ForwardOperation): boolean {
+    if (surface === this.wireFormat) return operation !== 'responses';
     return surface === 'openai-chat' && operation === 'embeddings';
   }
 
