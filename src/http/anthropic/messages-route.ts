@@ -39,7 +39,8 @@ const anthropicMessagesSurface: ChatSurface<MessagesCallState, JsonObject & { mo
       buildAnthropicPassthroughBody(body, request.bodyText, resolved, warnings),
     gate: anthropicPassthroughGate,
     recordUsage: recordAnthropicResponseUsage,
-    relay: (events, { record, provider, signal }) => relayAnthropicStream(events, { record, provider, signal }),
+    relay: (events, record, _state, signal) =>
+      relayAnthropicStream(events, { record, provider: record.provider ?? 'upstream', signal }),
   },
   stream: {
     encoder: ({ model }, { estimatedInputTokens }) => {

@@ -30,7 +30,8 @@ const geminiSurface: ChatSurface<ServerSentEvents> = {
     }),
     gate: geminiPassthroughGate,
     recordUsage: recordGeminiResponseUsage,
-    relay: (events, { record, provider, signal }) => relayGeminiStream(events, { record, provider, signal }),
+    relay: (events, record, _sse, signal) =>
+      relayGeminiStream(events, { record, provider: record.provider ?? 'upstream', signal }),
   },
   stream: {
     encoder: ({ model }) => {

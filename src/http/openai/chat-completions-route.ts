@@ -33,8 +33,13 @@ const openAIChatSurface: ChatSurface<IncludeUsage, JsonObject & { model: string 
       buildOpenAIPassthroughBody(body, request.bodyText, resolved, stream, warnings),
     gate: openAIPassthroughGate,
     recordUsage: recordOpenAIResponseUsage,
-    relay: (events, { record, state: includeUsage, provider, signal }) =>
-      relayOpenAIStream(events, { record, stripUsageChunk: !includeUsage, provider, signal }),
+    relay: (events, record, includeUsage, signal) =>
+      relayOpenAIStream(events, {
+        record,
+        stripUsageChunk: !includeUsage,
+        provider: record.provider ?? 'upstream',
+        signal,
+      }),
   },
   stream: {
     encoder: ({ model }, includeUsage) => {

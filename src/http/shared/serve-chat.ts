@@ -34,10 +34,15 @@ export interface PassthroughCodec<State, Body extends JsonObject = JsonObject> {
   gate(model: string): FirstContentGate<EventSourceMessage>;
   /** Reads usage and the finish reason of a whole answer onto the record (a 502 when it is unreadable). */
   recordUsage(body: Buffer, record: RequestRecord): void;
-  /** Relays the upstream's events as the caller's SSE text, reading usage, finish reason and errors. */
+  /**
+   * Relays the upstream's events as the caller's SSE text, reading usage, finish reason and errors
+   * (positional: the relay's own options object is the one built per stream).
+   */
   relay(
     events: AsyncIterable<EventSourceMessage>,
-    options: { record: RequestRecord; state: State; provider: string; signal: AbortSignal },
+    record: RequestRecord,
+    state: State,
+    signal: AbortSignal,
   ): AsyncIterable<string>;
 }
 
@@ -143,12 +148,12 @@ function sendOutcome<State, Body extends JsonObject>(
       priceResponse(reply, record, options.governance);
       return reply.type('application/json').send(outcome.response.body);
     case 'forwarded-stream': {
-      const events = passthroughOf(surface, outcome.kind).relay(outcome.events, {
+      const events = passthroughOf(surface, outcome.kind).relay(
+        outcome.events,
         record,
         state,
-        provider: record.provider ?? 'upstream',
-        signal: call.request.callerSignal,
-      });
+        call.request.callerSignal,
+      );
       return sendStream(surface, reply, events, options);
     }
     case 'stream': {
