@@ -54,7 +54,12 @@ export class BedrockStreamDecoder {
     try {
       message = codec.decode(bytes);
     } catch (error) {
-      return this.fail(invalidResponse(this.#provider, `bad event-stream frame: ${(error as Error).message}`));
+      return this.fail(
+        invalidResponse(
+          this.#provider,
+          `bad event-stream frame: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
     }
     const header = (name: string): string | undefined => {
       const value = message.headers[name];

@@ -1,4 +1,6 @@
 import { convertToGeminiRequest } from '../../formats/gemini/convert-to-gemini-request.ts';
+import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from '../../formats/gemini/gemini-embeddings.ts';
+import { extractGeminiError } from '../../formats/gemini/gemini-error.ts';
 import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
 import { parseGeminiResponse } from '../../formats/gemini/parse-gemini-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
@@ -10,8 +12,6 @@ import type { ProviderDependencies, ProviderSettings } from '../provider-definit
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
-import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from './gemini-embeddings.ts';
-import { extractGeminiError } from './gemini-error.ts';
 import { nativeCall } from './gemini-native-call.ts';
 import { decodeGeminiStream } from './gemini-stream.ts';
 
