@@ -5,10 +5,10 @@ import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts
 import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
 import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
 import { readGeminiStreamEvent } from '../../formats/gemini/read-gemini-stream-event.ts';
+import { renderGoogleError } from '../../formats/gemini/render-google-error.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
-import { renderGoogleError } from '../errors/render-google-error.ts';
 
 /** Notes the usage and finish reason a Gemini answer (whole or one chunk) reports on the record. */
 export function recordGeminiUsage(response: GeminiResponse, record: RequestRecord): boolean {
