@@ -7,6 +7,7 @@ import type { StreamPart } from '../formats/internal/stream-part.ts';
 import type { WireFormat } from '../formats/internal/wire-format.ts';
 import type { CallContext, ForwardOperation, ForwardResponse, Warning } from '../providers/provider.ts';
 import { readSseEvents } from '../providers/shared/read-sse-events.ts';
+import { unsupportedOperation } from '../providers/shared/unsupported-operation.ts';
 import { UpstreamPools } from '../providers/shared/upstream-pools.ts';
 import { withTargetParams } from '../providers/shared/with-target-params.ts';
 import { type Attempt, AttemptRunner } from './attempt-runner.ts';
@@ -36,9 +37,9 @@ export interface ChatCall {
   /** Builds the canonical request for one attempt on the translated path. */
   toCanonical(resolved: ResolvedModel, warnings: Warning[]): ChatRequest;
   /** The caller's body with only `model` rewritten, for one attempt on the passthrough path. */
-  toPassthrough?(resolved: ResolvedModel, warnings: Warning[]): PassthroughBody;
+  toPassthrough?: ((resolved: ResolvedModel, warnings: Warning[]) => PassthroughBody) | undefined;
   /** Tells preamble and error events of the caller's own format apart, for passthrough streams. */
-  passthroughGate?: FirstContentGate<EventSourceMessage>;
+  passthroughGate?: FirstContentGate<EventSourceMessage> | undefined;
   /** The caller's body and `Cache-Control`, for the response cache; absent: the call is never cached. */
   cache?: CacheRequest | undefined;
   /**
@@ -212,11 +213,9 @@ export class Gateway {
       signal: call.signal,
       attempt: async (attempt): Promise<CountTokensOutcome> => {
         const { provider } = attempt.resolved;
-        if (
-          provider.wireFormat === (call.surface ?? 'anthropic-messages') &&
-          provider.supportsOperation('count-tokens')
-        ) {
-          const forwardCall = { ...call, surface: provider.wireFormat, operation: 'count-tokens' } as const;
+        const surface = call.surface ?? 'anthropic-messages';
+        if (provider.forwards(surface, 'count-tokens')) {
+          const forwardCall = { ...call, surface, operation: 'count-tokens' } as const;
           return { kind: 'counted', response: await this.#forwardAttempt(forwardCall, attempt) };
         }
         attempt.answeredLocally = true;
@@ -232,19 +231,7 @@ export class Gateway {
   async #forwardAttempt(call: ForwardCall, attempt: Attempt): Promise<BufferedForward> {
     const { target, resolved, release, traceparent } = attempt;
     const { provider } = resolved;
-    const handled =
-      provider.wireFormat === call.surface
-        ? provider.supportsOperation(call.operation)
-        : provider.translatesForward?.(call.surface, call.operation) === true;
-    if (provider.forward === undefined || !handled) {
-      throw new GatewayError(
-        'unsupported_operation',
-        `Provider '${provider.name}' does not support ${call.operation}.`,
-        {
-          param: 'model',
-        },
-      );
-    }
+    if (!provider.forwards(call.surface, call.operation)) throw unsupportedOperation(provider.name, call.operation);
     call.record.passthrough = true;
     // A provider that translates the call (Gemini embeddings) merges the params into its own body.
     const params = provider.wireFormat === call.surface ? target.params : undefined;
@@ -275,20 +262,20 @@ export class Gateway {
     const { provider } = resolved;
     const warnings: Warning[] = [];
     const operation = call.passthroughOperation ?? 'chat';
-    const passthrough =
-      call.toPassthrough !== undefined &&
-      provider.forward !== undefined &&
+    const toPassthrough =
+      call.surface !== 'simple' &&
+      provider.forwards(call.surface, operation) &&
       // A target on the Responses API is never sent a Chat Completions body, even by a same-format caller.
-      (operation === 'chat'
-        ? provider.wireFormat === call.surface && target.api !== 'responses'
-        : provider.supportsOperation(operation));
-    call.record.passthrough = passthrough;
+      (operation !== 'chat' || target.api !== 'responses')
+        ? call.toPassthrough
+        : undefined;
+    call.record.passthrough = toPassthrough !== undefined;
     if (!call.stream) {
       const context = this.#context(call, warnings, target, attempt.traceparent);
       try {
         let outcome: ChatOutcome;
-        if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
-          const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
+        if (toPassthrough !== undefined) {
+          const forwarded = withParams(toPassthrough(resolved, warnings), target.params);
           const response = await provider.forward(
             { operation, surface: provider.wireFormat, ...forwarded, stream: false },
             context,
@@ -323,8 +310,8 @@ export class Gateway {
     };
     try {
       let outcome: ChatOutcome;
-      if (passthrough && call.toPassthrough !== undefined && provider.forward !== undefined) {
-        const forwarded = withParams(call.toPassthrough(resolved, warnings), target.params);
+      if (toPassthrough !== undefined) {
+        const forwarded = withParams(toPassthrough(resolved, warnings), target.params);
         const response = await provider.forward(
           { operation, surface: provider.wireFormat, ...forwarded, stream: true },
           context,

@@ -49,7 +49,7 @@ export type ForwardResponse =
 
 /**
  * The contract every provider implements. `chat` and `streamChat` speak the canonical format;
- * `forward`, present on providers with a native wire format, carries same-format traffic unchanged.
+ * `forward` carries same-format traffic unchanged, for what `forwards` says it takes.
  * Every method throws `GatewayError`s (`UpstreamError` for upstream failures) before the first byte;
  * a stream reports later failures as an `error` part.
  */
@@ -62,12 +62,11 @@ export interface Provider {
   chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
   /** Resolves once the upstream has answered 2xx; the iterable then yields parts as they arrive. */
   streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>>;
-  forward?(request: ForwardRequest, context: CallContext): Promise<ForwardResponse>;
-  /** Whether `forward` handles this operation. */
-  supportsOperation(operation: ForwardOperation): boolean;
   /**
-   * Whether `forward` also takes this operation in another surface's format, translating it itself
-   * (Gemini answers OpenAI embeddings calls). Absent: only the provider's own wire format.
+   * Whether `forward` takes `operation` arriving in `surface`'s format: its own format, passed through,
+   * or one it translates itself (Gemini answers OpenAI embeddings calls). The gateway asks only this.
    */
-  translatesForward?(surface: WireFormat, operation: ForwardOperation): boolean;
+  forwards(surface: WireFormat, operation: ForwardOperation): boolean;
+  /** Same-format traffic; what `forwards` refuses is an `unsupported_operation` (`unsupportedOperation`). */
+  forward(request: ForwardRequest, context: CallContext): Promise<ForwardResponse>;
 }

@@ -109,6 +109,39 @@ describe('architecture', () => {
     }
   });
 
+  it('no layer but providers/ imports a provider folder: wire-format knowledge lives in formats/', () => {
+    // A codec a surface or the gateway needs (a decoder, a response mapping) is in formats/<format>/;
+    // a provider's own folder holds only its client, endpoint, auth and quirks.
+    for (const { file, imports } of graph) {
+      if (file.startsWith('providers/')) continue;
+      for (const target of imports) {
+        const [targetLayer, targetFolder] = target.split('/');
+        if (targetLayer !== 'providers' || !target.includes('/', 'providers/'.length)) continue;
+        assert.ok(targetFolder === 'shared', `${file} imports ${target}: only providers/ may import a provider folder`);
+      }
+    }
+  });
+
+  it('codecs are pure: formats/ imports no HTTP server, HTTP client, file or network module', () => {
+    const io =
+      /from '(?:fastify|undici|ioredis|pg|eventsource-parser|node:(?:http|https|net|fs|fs\/promises|child_process|dgram|tls))'/;
+    for (const { file } of graph) {
+      if (!file.startsWith('formats/')) continue;
+      const text = readFileSync(join(src, file), 'utf8');
+      assert.ok(!io.test(text.replaceAll(/import type [^;]+;/g, '')), `${file} does I/O; a codec is data in, data out`);
+    }
+  });
+
+  it('chat surfaces dispatch through the one generic route (http/shared/serve-chat.ts)', () => {
+    // The Responses route keeps its own flow: it expands stored conversations and stores its answers.
+    const ownFlow = new Set(['http/shared/serve-chat.ts', 'http/responses/responses-route.ts']);
+    for (const { file } of graph) {
+      if (!file.startsWith('http/') || ownFlow.has(file)) continue;
+      const text = readFileSync(join(src, file), 'utf8');
+      assert.ok(!text.includes('.dispatchChat('), `${file} dispatches a chat call itself; declare a ChatSurface`);
+    }
+  });
+
   it('source comments link to no file outside the repository (public spec URLs instead)', () => {
     for (const { file } of graph) {
       const text = readFileSync(join(src, file), 'utf8');

@@ -1,3 +1,6 @@
+import { UpstreamError } from '../../errors/upstream-error.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
+
 /**
  * What one event of an Anthropic Messages stream says, read by a real JSON parse of its data:
  * its `type` (the `event:` line's name is only a copy of it), the usage counts it reports
@@ -12,57 +15,79 @@ export type AnthropicStreamEvent =
   | {
       kind: 'event';
       type: string;
-      /** The numeric usage fields reported, to be merged into those already known. */
-      usage: Record<string, number> | undefined;
+      /** The usage fields reported (numbers, and one level of nested numbers), to be merged into those known. */
+      usage: AnthropicUsageFields | undefined;
       stopReason: string | undefined;
       outputChars: number;
       error: { type: string | undefined; message: string | undefined } | undefined;
     };
 
+/** Usage as reported: `cache_creation` (the writes split by TTL) and `output_tokens_details` are nested. */
+export type AnthropicUsageFields = Record<string, number | Record<string, number>>;
+
 const invalid: AnthropicStreamEvent = { kind: 'invalid' };
 
-/** Reads one Anthropic stream event's data. */
+/**
+ * Reads one Anthropic stream event's data: the relay of a passthrough stream reads every event this
+ * way, and the translating decoder (`AnthropicStreamDecoder`) through the same two steps below.
+ */
 export function readAnthropicStreamEvent(data: string): AnthropicStreamEvent {
+  const value = parseAnthropicStreamData(data);
+  return value === undefined ? invalid : readAnthropicStreamValue(value);
+}
+
+/** The data of one event as a JSON object with a string `type`, or undefined for anything else. */
+export function parseAnthropicStreamData(data: string): (JsonObject & { type: string }) | undefined {
   let value: unknown;
   try {
     value = JSON.parse(data);
   } catch {
-    return invalid;
+    return undefined;
   }
-  if (!isRecord(value) || typeof value['type'] !== 'string') return invalid;
-  const type = value['type'];
-  let usage: Record<string, number> | undefined;
+  return isTypedEvent(value) ? value : undefined;
+}
+
+function isTypedEvent(value: unknown): value is JsonObject & { type: string } {
+  return isObject(value) && typeof value['type'] === 'string';
+}
+
+/** What a parsed event says for metering: usage, stop reason, output characters, an error's details. */
+export function readAnthropicStreamValue(
+  value: JsonObject & { type: string },
+): Extract<AnthropicStreamEvent, { kind: 'event' }> {
+  const { type } = value;
+  let usage: AnthropicUsageFields | undefined;
   let stopReason: string | undefined;
   let outputChars = 0;
   let error: { type: string | undefined; message: string | undefined } | undefined;
   switch (type) {
     case 'message_start': {
       const message = value['message'];
-      if (isRecord(message) && isRecord(message['usage'])) usage = numericFields(message['usage']);
+      if (isObject(message) && isObject(message['usage'])) usage = readAnthropicUsageFields(message['usage']);
       break;
     }
     case 'message_delta': {
-      if (isRecord(value['usage'])) usage = numericFields(value['usage']);
+      if (isObject(value['usage'])) usage = readAnthropicUsageFields(value['usage']);
       const delta = value['delta'];
-      if (isRecord(delta) && typeof delta['stop_reason'] === 'string') stopReason = delta['stop_reason'];
+      if (isObject(delta) && typeof delta['stop_reason'] === 'string') stopReason = delta['stop_reason'];
       break;
     }
     case 'content_block_start': {
       const block = value['content_block'];
-      if (isRecord(block)) outputChars = textLength(block['text']) + textLength(block['name']);
+      if (isObject(block)) outputChars = textLength(block['text']) + textLength(block['name']);
       break;
     }
     case 'content_block_delta': {
       const delta = value['delta'];
-      if (isRecord(delta))
+      if (isObject(delta))
         outputChars = textLength(delta['text']) + textLength(delta['partial_json']) + textLength(delta['thinking']);
       break;
     }
     case 'error': {
       const details = value['error'];
       error = {
-        type: isRecord(details) && typeof details['type'] === 'string' ? details['type'] : undefined,
-        message: isRecord(details) && typeof details['message'] === 'string' ? details['message'] : undefined,
+        type: isObject(details) && typeof details['type'] === 'string' ? details['type'] : undefined,
+        message: isObject(details) && typeof details['message'] === 'string' ? details['message'] : undefined,
       };
       break;
     }
@@ -74,12 +99,41 @@ function textLength(value: unknown): number {
   return typeof value === 'string' ? value.length : 0;
 }
 
-function numericFields(value: Record<string, unknown>): Record<string, number> {
+/** The usage's numbers, and one level of nested numbers (`cache_creation`'s split of the writes by TTL). */
+export function readAnthropicUsageFields(value: JsonObject): AnthropicUsageFields {
+  const result: AnthropicUsageFields = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'number') result[key] = item;
+    else if (isObject(item)) result[key] = numbersOf(item);
+  }
+  return result;
+}
+
+function numbersOf(value: JsonObject): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [key, item] of Object.entries(value)) if (typeof item === 'number') result[key] = item;
   return result;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The failure an `error` event reports, whichever path reads it (`overloaded_error` is Anthropic's 529). */
+export function anthropicStreamError(
+  provider: string,
+  error: { type: string | undefined; message: string | undefined },
+): UpstreamError {
+  return new UpstreamError({
+    provider,
+    upstreamStatus: error.type === 'overloaded_error' ? 529 : 500,
+    upstreamMessage: error.message ?? 'error event in stream',
+    upstreamType: error.type,
+  });
+}
+
+/** A stream event whose data is not a JSON event: no SDK could read it either. */
+export function unreadableAnthropicStreamEvent(provider: string): UpstreamError {
+  return new UpstreamError({
+    provider,
+    upstreamStatus: undefined,
+    upstreamMessage: 'a stream event was not a JSON event',
+    failure: 'invalid-response',
+  });
 }

@@ -1,3 +1,5 @@
+import { isObject } from '../shared/json-reader.ts';
+
 /**
  * A model's tool-call arguments (JSON text) as Gemini's `args` object. Text that is not a JSON object
  * (a model's malformed output) is kept under `_raw`, so the caller sees what came back.
@@ -6,7 +8,7 @@ export function functionCallArgs(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (isObject(value)) return value;
   } catch {
     // Kept raw below.
   }

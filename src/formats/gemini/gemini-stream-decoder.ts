@@ -5,6 +5,7 @@ import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import type { GeminiResponse, GeminiUsageMetadata } from './gemini-api.ts';
 import { toolCallIdWithSignature } from './gemini-tool-call-id.ts';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.ts';
+import { readGeminiStreamEvent } from './read-gemini-stream-event.ts';
 
 /** An upstream chunk the decoder cannot read: a 502 like any unreadable answer. */
 function invalidChunk(provider: string, detail: string): UpstreamError {
@@ -42,27 +43,22 @@ export class GeminiStreamDecoder {
     return this.#ended;
   }
 
+  /** Decodes one chunk, read as the passthrough relay reads it (`read-gemini-stream-event.ts`). */
   push(data: string): StreamPart[] {
     if (this.#ended) return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      return this.fail(invalidChunk(this.#provider, 'stream chunk is not JSON'));
-    }
-    if (typeof value !== 'object' || value === null) return this.fail(invalidChunk(this.#provider, 'unexpected chunk'));
-    if ('error' in value) {
-      const { code, message } = (value as { error?: { code?: unknown; message?: unknown } }).error ?? {};
+    const read = readGeminiStreamEvent(data);
+    if (read.kind === 'invalid') return this.fail(invalidChunk(this.#provider, read.detail));
+    if (read.kind === 'error') {
       return this.fail(
         new UpstreamError({
           provider: this.#provider,
-          upstreamStatus: typeof code === 'number' ? code : undefined,
-          upstreamMessage: typeof message === 'string' ? message : 'error event in the stream',
+          upstreamStatus: read.code,
+          upstreamMessage: read.message ?? 'error event in the stream',
           failure: 'interrupted',
         }),
       );
     }
-    return this.#decodeChunk(value as GeminiResponse);
+    return this.#decodeChunk(read.response);
   }
 
   /** The upstream closed the stream. */

@@ -1,4 +1,5 @@
 import { invalidRequest } from '../../errors/gateway-error.ts';
+import { isObject } from '../shared/json-reader.ts';
 import type { AssistantContentPart, ToolCallPart } from './chat-request.ts';
 
 /**
@@ -13,7 +14,7 @@ export function parseToolCallArguments(
   if (part.arguments.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(part.arguments);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (isObject(value)) return value;
   } catch {
     // Reported below.
   }

@@ -1,5 +1,8 @@
+import { UpstreamError } from '../../errors/upstream-error.ts';
 import type { Usage } from '../internal/usage.ts';
+import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readOpenAIUsage } from './convert-openai-usage.ts';
+import { extractOpenAIError } from './openai-error.ts';
 
 /**
  * What one `data:` line of an OpenAI Chat Completions stream says, read by a real JSON parse (never by
@@ -27,16 +30,33 @@ export type OpenAIStreamEvent =
 const done: OpenAIStreamEvent = { kind: 'done' };
 const invalid: OpenAIStreamEvent = { kind: 'invalid' };
 
-/** Reads one OpenAI stream event's data. */
+/**
+ * Reads one OpenAI stream event's data: the relay of a passthrough stream reads every event this way,
+ * and the translating decoder (`OpenAIChatStreamDecoder`) through the same two steps below.
+ */
 export function readOpenAIStreamEvent(data: string): OpenAIStreamEvent {
-  if (data === '[DONE]') return done;
-  let value: unknown;
+  const value = parseOpenAIStreamData(data);
+  if (value === '[DONE]') return done;
+  if (value === undefined) return invalid;
+  return readOpenAIStreamChunk(value);
+}
+
+/** The data of one event: the `[DONE]` sentinel, a JSON object, or undefined for anything else. */
+export function parseOpenAIStreamData(data: string): JsonObject | '[DONE]' | undefined {
+  if (data === '[DONE]') return data;
   try {
-    value = JSON.parse(data);
+    const value: unknown = JSON.parse(data);
+    return isObject(value) ? value : undefined;
   } catch {
-    return invalid;
+    return undefined;
   }
-  if (!isRecord(value)) return invalid;
+}
+
+/**
+ * What a parsed chunk says for metering: an `error` chunk, or its usage, the first finish reason in it
+ * and the output characters it carries.
+ */
+export function readOpenAIStreamChunk(value: JsonObject): Extract<OpenAIStreamEvent, { kind: 'error' | 'chunk' }> {
   const error = value['error'];
   if (error !== undefined && error !== null) return { kind: 'error', error };
   const choices = value['choices'];
@@ -44,10 +64,10 @@ export function readOpenAIStreamEvent(data: string): OpenAIStreamEvent {
   let outputChars = 0;
   if (Array.isArray(choices)) {
     for (const choice of choices) {
-      if (!isRecord(choice)) continue;
+      if (!isObject(choice)) continue;
       if (typeof choice['finish_reason'] === 'string') finishReason ??= choice['finish_reason'];
       const delta = choice['delta'];
-      if (isRecord(delta)) outputChars += deltaChars(delta);
+      if (isObject(delta)) outputChars += deltaChars(delta);
     }
   }
   const usage = readOpenAIUsage(value['usage']);
@@ -60,7 +80,28 @@ export function readOpenAIStreamEvent(data: string): OpenAIStreamEvent {
   };
 }
 
-function deltaChars(delta: Record<string, unknown>): number {
+/** The failure an `{"error": …}` chunk reports, whichever path reads it. */
+export function openAIStreamError(provider: string, error: unknown): UpstreamError {
+  const details = extractOpenAIError({ error });
+  return new UpstreamError({
+    provider,
+    upstreamStatus: 500,
+    upstreamMessage: details.message ?? 'error event in stream',
+    upstreamType: details.type,
+  });
+}
+
+/** A stream event whose data is not a JSON object: no SDK could read it either. */
+export function unreadableOpenAIStreamEvent(provider: string): UpstreamError {
+  return new UpstreamError({
+    provider,
+    upstreamStatus: undefined,
+    upstreamMessage: 'a stream event was not JSON',
+    failure: 'invalid-response',
+  });
+}
+
+function deltaChars(delta: JsonObject): number {
   let chars = 0;
   for (const field of ['content', 'reasoning_content', 'reasoning', 'refusal']) {
     const text = delta[field];
@@ -69,15 +110,11 @@ function deltaChars(delta: Record<string, unknown>): number {
   const toolCalls = delta['tool_calls'];
   if (Array.isArray(toolCalls)) {
     for (const call of toolCalls) {
-      const fn = isRecord(call) ? call['function'] : undefined;
-      if (!isRecord(fn)) continue;
+      const fn = isObject(call) ? call['function'] : undefined;
+      if (!isObject(fn)) continue;
       if (typeof fn['name'] === 'string') chars += fn['name'].length;
       if (typeof fn['arguments'] === 'string') chars += fn['arguments'].length;
     }
   }
   return chars;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,19 +1,16 @@
 import type { EventSourceMessage } from 'eventsource-parser';
+import { AnthropicStreamDecoder } from '../../formats/anthropic/anthropic-stream-decoder.ts';
+import { mapAnthropicResponse, parseAnthropicMessage } from '../../formats/anthropic/map-anthropic-response.ts';
 import { GeminiStreamDecoder } from '../../formats/gemini/gemini-stream-decoder.ts';
 import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
+import { parseGeminiResponse } from '../../formats/gemini/parse-gemini-response.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import type { WireFormat } from '../../formats/internal/wire-format.ts';
+import { mapOpenAIChatResponse, parseOpenAIChatResponse } from '../../formats/openai/map-openai-chat-response.ts';
+import { OpenAIChatStreamDecoder } from '../../formats/openai/openai-chat-stream-decoder.ts';
 import { ResponsesStreamDecoder } from '../../formats/openai-responses/decode-responses-stream.ts';
 import { mapResponsesResponse } from '../../formats/openai-responses/map-responses-response.ts';
-import { decodeAnthropicStream } from '../../providers/anthropic/anthropic-stream.ts';
-import { mapAnthropicResponse, parseAnthropicMessage } from '../../providers/anthropic/map-anthropic-response.ts';
-import { parseGeminiResponse } from '../../providers/gemini/parse-gemini-response.ts';
-import {
-  mapOpenAIChatResponse,
-  parseOpenAIChatResponse,
-} from '../../providers/openai-compatible/map-openai-chat-response.ts';
-import { decodeOpenAIChatStream } from '../../providers/openai-compatible/openai-chat-stream.ts';
 import { driveStreamDecoder } from '../../providers/shared/drive-stream-decoder.ts';
 import { StreamPartCollector } from './collect-stream-parts.ts';
 
@@ -46,12 +43,16 @@ export async function canonicalOfEvents(
   const source = fromArray(events);
   let parts: AsyncIterable<StreamPart>;
   switch (format) {
-    case 'openai-chat':
-      parts = decodeOpenAIChatStream(source, options);
+    case 'openai-chat': {
+      const decoder = new OpenAIChatStreamDecoder(provider);
+      parts = driveStreamDecoder(source, decoder, (event) => decoder.push(event.data), options);
       break;
-    case 'anthropic-messages':
-      parts = decodeAnthropicStream(source, options);
+    }
+    case 'anthropic-messages': {
+      const decoder = new AnthropicStreamDecoder(provider);
+      parts = driveStreamDecoder(source, decoder, (event) => decoder.push(event.data), options);
       break;
+    }
     case 'openai-responses': {
       const decoder = new ResponsesStreamDecoder(provider);
       parts = driveStreamDecoder(source, decoder, (event) => decoder.push(event), options);

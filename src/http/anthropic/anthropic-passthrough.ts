@@ -3,9 +3,16 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
+import { encodeAnthropicStreamError } from '../../formats/anthropic/encode-anthropic-stream.ts';
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
-import { readAnthropicStreamEvent } from '../../formats/anthropic/read-anthropic-stream-event.ts';
-import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
+import {
+  type AnthropicUsageFields,
+  anthropicStreamError,
+  readAnthropicStreamEvent,
+  readAnthropicUsageFields,
+  unreadableAnthropicStreamEvent,
+} from '../../formats/anthropic/read-anthropic-stream-event.ts';
+import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
@@ -16,7 +23,6 @@ import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
-import { encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
 
 /** Caller headers an Anthropic upstream receives: the API version the body was shaped for, and betas. */
 export function anthropicForwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -61,7 +67,7 @@ export function recordAnthropicResponseUsage(body: Buffer, record: RequestRecord
   const text = body.toString('utf8');
   const usage = readTrailingObject(text, 'usage');
   if (!isJsonObjectText(text, usage !== undefined)) throw unreadableAnswer(record.provider ?? 'upstream');
-  if (usage !== undefined) record.usage = convertAnthropicUsage(numericFields(usage));
+  if (usage !== undefined) record.usage = convertAnthropicUsage(readAnthropicUsageFields(usage));
   const stopReason = readTrailingString(text, 'stop_reason');
   if (stopReason !== undefined) record.finishReason = mapAnthropicStopReason(stopReason);
 }
@@ -78,13 +84,13 @@ export async function* relayAnthropicStream(
   options: { record: RequestRecord; provider: string; signal: AbortSignal },
 ): AsyncGenerator<string> {
   const { record } = options;
-  const usage: UsageFields = {};
+  const usage: AnthropicUsageFields = {};
   let ended = false;
   try {
     for await (const event of events) {
       const read = readAnthropicStreamEvent(event.data);
       if (read.kind === 'invalid') {
-        const error = unreadableEvent(options.provider);
+        const error = unreadableAnthropicStreamEvent(options.provider);
         record.errorCode = error.code;
         yield encodeAnthropicStreamError(error);
         return;
@@ -123,16 +129,6 @@ export async function* relayAnthropicStream(
 
 const eventName = /^[a-z_]+$/;
 
-/** An upstream stream event whose data is not a JSON event: the caller's SDK could not read it either. */
-function unreadableEvent(provider: string): UpstreamError {
-  return new UpstreamError({
-    provider,
-    upstreamStatus: undefined,
-    upstreamMessage: 'a stream event was not a JSON event',
-    failure: 'invalid-response',
-  });
-}
-
 /**
  * Before its first content an Anthropic stream sends `message_start` and `ping`; an `error` event
  * there (an overload, typically) is a failure worth another attempt, and data that is not JSON a
@@ -146,32 +142,8 @@ export function anthropicPassthroughGate(provider: string): FirstContentGate<Eve
     },
     errorOf: (event): GatewayError | undefined => {
       const read = readAnthropicStreamEvent(event.data);
-      if (read.kind === 'invalid') return unreadableEvent(provider);
-      if (read.error === undefined) return undefined;
-      return new UpstreamError({
-        provider,
-        upstreamStatus: read.error.type === 'overloaded_error' ? 529 : 500,
-        upstreamMessage: read.error.message ?? 'error event in stream',
-        upstreamType: read.error.type,
-      });
+      if (read.kind === 'invalid') return unreadableAnthropicStreamEvent(provider);
+      return read.error === undefined ? undefined : anthropicStreamError(provider, read.error);
     },
   };
-}
-
-type UsageFields = Record<string, number | Record<string, number>>;
-
-/** The usage's numbers, and one level of nested numbers (`cache_creation`'s split of the writes by TTL). */
-function numericFields(value: JsonObject): UsageFields {
-  const result: UsageFields = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'number') result[key] = item;
-    else if (isObject(item)) result[key] = numbersOf(item);
-  }
-  return result;
-}
-
-function numbersOf(value: JsonObject): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const [key, item] of Object.entries(value)) if (typeof item === 'number') result[key] = item;
-  return result;
 }

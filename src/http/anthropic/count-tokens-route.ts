@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { parseAnthropicMessagesRequest } from '../../formats/anthropic/parse-anthropic-messages-request.ts';
 import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
@@ -8,7 +9,6 @@ import { admitRequest } from '../governance/admit-request.ts';
 import { anthropicForwardedHeaders } from './anthropic-passthrough.ts';
 import { AnthropicCountTokensBodySchema, AnthropicErrorSchema } from './anthropic-schemas.ts';
 import { countTokensEstimate } from './count-tokens-estimate.ts';
-import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.ts';
 
 /**
  * `POST /v1/messages/count_tokens`, governed like `/v1/messages`: the key's model list, and its RPM

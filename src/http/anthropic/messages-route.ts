@@ -1,14 +1,13 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { encodeAnthropicMessage } from '../../formats/anthropic/encode-anthropic-message.ts';
+import { AnthropicStreamEncoder, encodeAnthropicStreamError } from '../../formats/anthropic/encode-anthropic-stream.ts';
+import { parseAnthropicMessagesRequest } from '../../formats/anthropic/parse-anthropic-messages-request.ts';
 import { estimateInputTokens } from '../../formats/internal/estimate-input-tokens.ts';
 import type { JsonObject } from '../../formats/shared/json-reader.ts';
-import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
-import type { RequestRecord } from '../../gateway/request-record.ts';
+import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
-import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
-import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
-import { cacheRequestOf } from '../shared/cache-request-of.ts';
-import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
-import { sendEventStream } from '../sse/send-event-stream.ts';
+import { outputLimitOf } from '../governance/admit-request.ts';
+import { type ChatSurface, serveChat } from '../shared/serve-chat.ts';
 import {
   anthropicForwardedHeaders,
   anthropicPassthroughGate,
@@ -17,9 +16,40 @@ import {
   relayAnthropicStream,
 } from './anthropic-passthrough.ts';
 import { AnthropicErrorSchema, AnthropicMessageSchema, AnthropicMessagesBodySchema } from './anthropic-schemas.ts';
-import { encodeAnthropicMessage } from './encode-anthropic-message.ts';
-import { AnthropicStreamEncoder, encodeAnthropicStreamError } from './encode-anthropic-stream.ts';
-import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-request.ts';
+
+/** Per call: the input estimated from the canonical request, for `message_start` of a translated stream. */
+interface MessagesCallState {
+  estimatedInputTokens: number;
+}
+
+/** Anthropic Messages as a chat surface: its codec in formats/anthropic/, its passthrough relay. */
+const anthropicMessagesSurface: ChatSurface<MessagesCallState, JsonObject & { model: string }> = {
+  surface: 'anthropic-messages',
+  begin: () => ({ estimatedInputTokens: 0 }),
+  outputLimit: ({ body }) => outputLimitOf(body, ['max_tokens']),
+  forwardedHeaders: ({ request }) => anthropicForwardedHeaders(request.headers),
+  toCanonical: ({ body }, state, resolved, warnings) => {
+    const canonical = parseAnthropicMessagesRequest(body, resolved.upstreamModel, warnings);
+    state.estimatedInputTokens = estimateInputTokens(canonical);
+    return canonical;
+  },
+  encodeResponse: (response, { request }) => JSON.stringify(encodeAnthropicMessage(response, request.record.warnings)),
+  passthrough: {
+    build: ({ request, body }, _state, resolved, warnings) =>
+      buildAnthropicPassthroughBody(body, request.bodyText, resolved, warnings),
+    gate: anthropicPassthroughGate,
+    recordUsage: recordAnthropicResponseUsage,
+    relay: (events, record, _state, signal) =>
+      relayAnthropicStream(events, { record, provider: record.provider ?? 'upstream', signal }),
+  },
+  stream: {
+    encoder: ({ model }, { estimatedInputTokens }) => {
+      const encoder = new AnthropicStreamEncoder({ model, estimatedInputTokens });
+      return (part) => encoder.encode(part);
+    },
+    errorEncoder: () => encodeAnthropicStreamError,
+  },
+};
 
 /**
  * `POST /v1/messages`: Anthropic Messages to any provider. Callers may authenticate with `x-api-key`
@@ -28,6 +58,7 @@ import { parseAnthropicMessagesRequest } from './parse-anthropic-messages-reques
  * `anthropic-beta`); others go through the canonical format.
  */
 export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
+  const services = { gateway, governance };
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/messages',
     {
@@ -39,89 +70,14 @@ export function registerMessagesRoute(app: FastifyInstance, gateway: Gateway, go
         response: { 200: AnthropicMessageSchema, '4xx': AnthropicErrorSchema, '5xx': AnthropicErrorSchema },
       },
     },
-    async function messages(request, reply) {
-      const body = request.body;
-      const { record } = request;
-      const stream = body['stream'] === true;
-      record.model = body.model;
-      record.stream = stream;
-      await admitRequest(governance, request, reply, {
-        model: body.model,
-        maxOutputTokens: outputLimitOf(body, ['max_tokens']),
-      });
-      let estimatedInputTokens = 0;
-      const outcome = await gateway.dispatchChat({
-        surface: 'anthropic-messages',
-        target: { model: body.model },
-        stream,
-        record,
-        signal: request.callerSignal,
-        forwardedHeaders: anthropicForwardedHeaders(request.headers),
-        cache: cacheRequestOf(gateway, request, body),
-        toCanonical: (resolved, warnings) => {
-          const canonical = parseAnthropicMessagesRequest(body, resolved.upstreamModel, warnings);
-          estimatedInputTokens = estimateInputTokens(canonical);
-          return canonical;
-        },
-        toPassthrough: (resolved, warnings) =>
-          buildAnthropicPassthroughBody(body, request.bodyText, resolved, warnings),
-        passthroughGate: anthropicPassthroughGate(body.model),
-      });
-      setGatewayHeaders(reply, record);
-      return sendOutcome(reply, outcome, {
-        record,
-        model: body.model,
-        estimatedInputTokens,
-        signal: request.callerSignal,
-        governance,
-      });
+    function messages(request, reply) {
+      const { body } = request;
+      return serveChat(
+        anthropicMessagesSurface,
+        { request, body, model: body.model, stream: body['stream'] === true },
+        reply,
+        services,
+      );
     },
   );
-}
-
-function sendOutcome(
-  reply: FastifyReply,
-  outcome: ChatOutcome,
-  options: {
-    record: RequestRecord;
-    model: string;
-    estimatedInputTokens: number;
-    signal: AbortSignal;
-    governance: Governance;
-  },
-): FastifyReply {
-  const { record } = options;
-  switch (outcome.kind) {
-    case 'forwarded-stream': {
-      const events = relayAnthropicStream(outcome.events, {
-        record,
-        provider: record.provider ?? 'upstream',
-        signal: options.signal,
-      });
-      return sendEventStream(reply, events, record, encodeAnthropicStreamError);
-    }
-    case 'forwarded':
-      recordAnthropicResponseUsage(outcome.response.body, record);
-      priceResponse(reply, record, options.governance);
-      return reply.type('application/json').send(outcome.response.body);
-    case 'response':
-      record.usage = outcome.response.usage;
-      record.finishReason = outcome.response.finishReason;
-      priceResponse(reply, record, options.governance);
-      return reply
-        .type('application/json')
-        .send(JSON.stringify(encodeAnthropicMessage(outcome.response, record.warnings)));
-    case 'stream': {
-      const encoder = new AnthropicStreamEncoder({
-        model: options.model,
-        estimatedInputTokens: options.estimatedInputTokens,
-      });
-      return sendEventStream(
-        reply,
-        encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
-        record,
-        encodeAnthropicStreamError,
-      );
-    }
-  }
 }

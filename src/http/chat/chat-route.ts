@@ -1,17 +1,40 @@
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
-import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
-import { admitRequest } from '../governance/admit-request.ts';
-import { cacheRequestOf } from '../shared/cache-request-of.ts';
+import { type ChatSurface, noForwardedHeaders, serveChat } from '../shared/serve-chat.ts';
 import { type ChatBody, ChatBodySchema, ChatReplySchema, SimpleErrorSchema } from './chat-schemas.ts';
 
 /** The seed's prompt is short text; a megabyte is generous. */
 const chatBodyLimit = 1024 * 1024;
 
+/**
+ * The seed's `/chat` as a chat surface: a provider and a model named apart, one prompt in, the text out.
+ * Never streamed, never passed through (it has no wire format of its own).
+ */
+const simpleChatSurface: ChatSurface<undefined, ChatBody> = {
+  surface: 'simple',
+  begin: () => undefined,
+  outputLimit: () => undefined,
+  forwardedHeaders: noForwardedHeaders,
+  target: ({ body }) => ({ provider: body.provider, model: body.model }),
+  admissionModel: ({ body }) => `${body.provider.toLowerCase()}/${body.model}`,
+  toCanonical: ({ body }, _state, resolved) => ({
+    model: resolved.upstreamModel,
+    messages: [{ role: 'user', content: [{ type: 'text', text: body.prompt }] }],
+  }),
+  encodeResponse: (response, { body }) => ({
+    provider: body.provider,
+    model: body.model,
+    response: response.content
+      .filter((part) => part.type === 'text')
+      .map((part) => part.text)
+      .join(''),
+  }),
+};
+
 /** `POST /chat {provider, model, prompt}` → `{provider, model, response}`, the seed's contract. */
 export function registerChatRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
+  const services = { gateway, governance };
   app.post<{ Body: ChatBody }>(
     '/chat',
     {
@@ -25,40 +48,11 @@ export function registerChatRoute(app: FastifyInstance, gateway: Gateway, govern
       },
     },
     async function chat(request, reply) {
-      const { provider, model, prompt } = request.body;
-      const { record } = request;
-      record.model = model;
+      const { body } = request;
+      request.record.model = body.model;
       // An unknown or unconfigured provider is reported as such before any limit is looked at.
-      gateway.models.resolveExplicit(provider, model);
-      await admitRequest(governance, request, reply, {
-        model: `${provider.toLowerCase()}/${model}`,
-        maxOutputTokens: undefined,
-      });
-      const outcome = await gateway.dispatchChat({
-        surface: 'simple',
-        target: { provider, model },
-        stream: false,
-        record,
-        signal: request.callerSignal,
-        forwardedHeaders: {},
-        cache: cacheRequestOf(gateway, request, request.body),
-        toCanonical: (resolved) => ({
-          model: resolved.upstreamModel,
-          messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
-        }),
-      });
-      if (outcome.kind !== 'response')
-        throw new GatewayError('internal_error', `A non-streamed /chat call gave a ${outcome.kind} outcome.`);
-      const { response } = outcome;
-      record.usage = response.usage;
-      record.finishReason = response.finishReason;
-      setGatewayHeaders(reply, record);
-      priceResponse(reply, record, governance);
-      const text = response.content
-        .filter((part) => part.type === 'text')
-        .map((part) => part.text)
-        .join('');
-      return { provider, model, response: text };
+      gateway.models.resolveExplicit(body.provider, body.model);
+      return serveChat(simpleChatSurface, { request, body, model: body.model, stream: false }, reply, services);
     },
   );
 }

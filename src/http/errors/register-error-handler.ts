@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { renderAnthropicError } from '../../formats/anthropic/render-anthropic-error.ts';
+import { renderGoogleError } from '../../formats/gemini/render-google-error.ts';
+import { renderOpenAIError } from '../../formats/openai/render-openai-error.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { drainRefusedBody } from '../connection/drain-refused-body.ts';
 import type { ErrorShape } from './error-shape.ts';
-import { renderAnthropicError } from './render-anthropic-error.ts';
-import { renderGoogleError } from './render-google-error.ts';
-import { renderOpenAIError } from './render-openai-error.ts';
 import { renderSimpleError } from './render-simple-error.ts';
 import { toGatewayError } from './to-gateway-error.ts';
 

@@ -4,24 +4,15 @@ import { UpstreamError } from '../../errors/upstream-error.ts';
 import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts';
 import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
 import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
-import { isObject } from '../../formats/shared/json-reader.ts';
+import { readGeminiStreamEvent } from '../../formats/gemini/read-gemini-stream-event.ts';
+import { renderGoogleError } from '../../formats/gemini/render-google-error.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
-import { renderGoogleError } from '../errors/render-google-error.ts';
-
-function parseChunk(data: string): GeminiResponse & { error?: unknown } {
-  try {
-    const value: unknown = JSON.parse(data);
-    return isObject(value) ? (value as GeminiResponse & { error?: unknown }) : {};
-  } catch {
-    return {};
-  }
-}
 
 /** Notes the usage and finish reason a Gemini answer (whole or one chunk) reports on the record. */
 export function recordGeminiUsage(response: GeminiResponse, record: RequestRecord): boolean {
-  if (isObject(response.usageMetadata)) record.usage = convertGeminiUsage(response.usageMetadata);
+  if (response.usageMetadata !== undefined) record.usage = convertGeminiUsage(response.usageMetadata);
   const candidate = response.candidates?.[0];
   const reason = candidate?.finishReason;
   if (typeof reason !== 'string' || reason === '') return false;
@@ -32,7 +23,8 @@ export function recordGeminiUsage(response: GeminiResponse, record: RequestRecor
 
 /** A forwarded non-streaming Gemini body: usage and finish reason read, bytes kept. */
 export function recordGeminiResponseUsage(body: Buffer, record: RequestRecord): void {
-  recordGeminiUsage(parseChunk(body.toString('utf8')), record);
+  const read = readGeminiStreamEvent(body.toString('utf8'));
+  if (read.kind === 'chunk') recordGeminiUsage(read.response, record);
 }
 
 /**
@@ -48,11 +40,11 @@ export async function* relayGeminiStream(
   let ended = false;
   try {
     for await (const event of events) {
-      const chunk = parseChunk(event.data);
-      if (chunk.error !== undefined) {
+      const read = readGeminiStreamEvent(event.data);
+      if (read.kind === 'error') {
         ended = true;
         record.errorCode = 'upstream_error';
-      } else if (recordGeminiUsage(chunk, record)) ended = true;
+      } else if (read.kind === 'chunk' && recordGeminiUsage(read.response, record)) ended = true;
       yield event.data;
     }
     if (ended) return;
@@ -76,13 +68,13 @@ export function geminiPassthroughGate(provider: string): FirstContentGate<EventS
   return {
     isPreamble: () => false,
     errorOf: (event): GatewayError | undefined => {
-      const error = parseChunk(event.data).error;
-      if (!isObject(error)) return undefined;
+      const read = readGeminiStreamEvent(event.data);
+      if (read.kind !== 'error') return undefined;
       return new UpstreamError({
         provider,
-        upstreamStatus: typeof error['code'] === 'number' ? error['code'] : 500,
-        upstreamMessage: typeof error['message'] === 'string' ? error['message'] : 'error chunk in the stream',
-        upstreamType: typeof error['status'] === 'string' ? error['status'] : undefined,
+        upstreamStatus: read.code ?? 500,
+        upstreamMessage: read.message ?? 'error chunk in the stream',
+        upstreamType: read.status,
       });
     },
   };

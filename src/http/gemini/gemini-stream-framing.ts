@@ -1,4 +1,4 @@
-import { renderGoogleError } from '../errors/render-google-error.ts';
+import { renderGoogleError } from '../../formats/gemini/render-google-error.ts';
 import type { StreamErrorEncoder } from '../sse/send-event-stream.ts';
 
 /**

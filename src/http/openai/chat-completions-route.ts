@@ -1,15 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { encodeOpenAIChatResponse } from '../../formats/openai/encode-openai-chat-response.ts';
+import { encodeOpenAIStreamError, OpenAIChatStreamEncoder } from '../../formats/openai/encode-openai-chat-stream.ts';
+import { parseOpenAIChatRequest } from '../../formats/openai/parse-openai-chat-request.ts';
 import type { JsonObject } from '../../formats/shared/json-reader.ts';
-import type { ChatOutcome, Gateway } from '../../gateway/gateway.ts';
-import type { RequestRecord } from '../../gateway/request-record.ts';
+import type { Gateway } from '../../gateway/gateway.ts';
 import type { Governance } from '../../governance/governance.ts';
-import { priceResponse, setGatewayHeaders } from '../gateway-headers.ts';
-import { admitRequest, outputLimitOf } from '../governance/admit-request.ts';
-import { cacheRequestOf } from '../shared/cache-request-of.ts';
-import { encodeStreamParts } from '../shared/encode-stream-parts.ts';
-import { sendEventStream } from '../sse/send-event-stream.ts';
-import { encodeOpenAIChatResponse } from './encode-openai-chat-response.ts';
-import { encodeOpenAIStreamError, OpenAIChatStreamEncoder } from './encode-openai-chat-stream.ts';
+import { outputLimitOf } from '../governance/admit-request.ts';
+import { type ChatSurface, noForwardedHeaders, serveChat } from '../shared/serve-chat.ts';
 import {
   buildOpenAIPassthroughBody,
   callerWantsStreamUsage,
@@ -18,7 +15,40 @@ import {
   relayOpenAIStream,
 } from './openai-passthrough.ts';
 import { OpenAIChatBodySchema, OpenAIChatCompletionSchema, OpenAIErrorSchema } from './openai-schemas.ts';
-import { parseOpenAIChatRequest } from './parse-openai-chat-request.ts';
+
+/** Per call: whether the caller asked for the stream's usage chunk (else it is removed on the way back). */
+type IncludeUsage = boolean;
+
+/** OpenAI Chat Completions as a chat surface: its codec in formats/openai/, its passthrough relay. */
+const openAIChatSurface: ChatSurface<IncludeUsage, JsonObject & { model: string }> = {
+  surface: 'openai-chat',
+  begin: ({ body, stream }) => stream && callerWantsStreamUsage(body),
+  outputLimit: ({ body }) => outputLimitOf(body, ['max_completion_tokens', 'max_tokens']),
+  forwardedHeaders: noForwardedHeaders,
+  toCanonical: ({ body }, _includeUsage, resolved, warnings) =>
+    parseOpenAIChatRequest(body, resolved.upstreamModel, warnings),
+  encodeResponse: (response) => JSON.stringify(encodeOpenAIChatResponse(response)),
+  passthrough: {
+    build: ({ request, body, stream }, _includeUsage, resolved, warnings) =>
+      buildOpenAIPassthroughBody(body, request.bodyText, resolved, stream, warnings),
+    gate: openAIPassthroughGate,
+    recordUsage: recordOpenAIResponseUsage,
+    relay: (events, record, includeUsage, signal) =>
+      relayOpenAIStream(events, {
+        record,
+        stripUsageChunk: !includeUsage,
+        provider: record.provider ?? 'upstream',
+        signal,
+      }),
+  },
+  stream: {
+    encoder: ({ model }, includeUsage) => {
+      const encoder = new OpenAIChatStreamEncoder({ model, includeUsage });
+      return (part) => encoder.encode(part);
+    },
+    errorEncoder: () => encodeOpenAIStreamError,
+  },
+};
 
 /**
  * `POST /v1/chat/completions`: OpenAI Chat Completions to any provider. OpenAI-format providers get the
@@ -26,6 +56,7 @@ import { parseOpenAIChatRequest } from './parse-openai-chat-request.ts';
  * go through the canonical format.
  */
 export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gateway, governance: Governance): void {
+  const services = { gateway, governance };
   app.post<{ Body: JsonObject & { model: string } }>(
     '/v1/chat/completions',
     {
@@ -37,75 +68,14 @@ export function registerChatCompletionsRoute(app: FastifyInstance, gateway: Gate
         response: { 200: OpenAIChatCompletionSchema, '4xx': OpenAIErrorSchema, '5xx': OpenAIErrorSchema },
       },
     },
-    async function chatCompletions(request, reply) {
-      const body = request.body;
-      const { record } = request;
-      const stream = body['stream'] === true;
-      const includeUsage = stream && callerWantsStreamUsage(body);
-      record.model = body.model;
-      record.stream = stream;
-      await admitRequest(governance, request, reply, {
-        model: body.model,
-        maxOutputTokens: outputLimitOf(body, ['max_completion_tokens', 'max_tokens']),
-      });
-      const outcome = await gateway.dispatchChat({
-        surface: 'openai-chat',
-        target: { model: body.model },
-        stream,
-        record,
-        signal: request.callerSignal,
-        forwardedHeaders: {},
-        cache: cacheRequestOf(gateway, request, body),
-        toCanonical: (resolved, warnings) => parseOpenAIChatRequest(body, resolved.upstreamModel, warnings),
-        toPassthrough: (resolved, warnings) =>
-          buildOpenAIPassthroughBody(body, request.bodyText, resolved, stream, warnings),
-        passthroughGate: openAIPassthroughGate(body.model),
-      });
-      setGatewayHeaders(reply, record);
-      return sendOutcome(reply, outcome, {
-        record,
-        includeUsage,
-        model: body.model,
-        signal: request.callerSignal,
-        governance,
-      });
+    function chatCompletions(request, reply) {
+      const { body } = request;
+      return serveChat(
+        openAIChatSurface,
+        { request, body, model: body.model, stream: body['stream'] === true },
+        reply,
+        services,
+      );
     },
   );
-}
-
-function sendOutcome(
-  reply: FastifyReply,
-  outcome: ChatOutcome,
-  options: { record: RequestRecord; includeUsage: boolean; model: string; signal: AbortSignal; governance: Governance },
-): FastifyReply {
-  const { record } = options;
-  switch (outcome.kind) {
-    case 'forwarded-stream': {
-      const events = relayOpenAIStream(outcome.events, {
-        record,
-        stripUsageChunk: !options.includeUsage,
-        provider: record.provider ?? 'upstream',
-        signal: options.signal,
-      });
-      return sendEventStream(reply, events, record, encodeOpenAIStreamError);
-    }
-    case 'forwarded':
-      recordOpenAIResponseUsage(outcome.response.body, record);
-      priceResponse(reply, record, options.governance);
-      return reply.type('application/json').send(outcome.response.body);
-    case 'response':
-      record.usage = outcome.response.usage;
-      record.finishReason = outcome.response.finishReason;
-      priceResponse(reply, record, options.governance);
-      return reply.type('application/json').send(JSON.stringify(encodeOpenAIChatResponse(outcome.response)));
-    case 'stream': {
-      const encoder = new OpenAIChatStreamEncoder({ model: options.model, includeUsage: options.includeUsage });
-      return sendEventStream(
-        reply,
-        encodeStreamParts(outcome.parts, (part) => encoder.encode(part), record),
-        record,
-        encodeOpenAIStreamError,
-      );
-    }
-  }
 }

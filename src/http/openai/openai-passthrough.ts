@@ -2,9 +2,14 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { UpstreamError } from '../../errors/upstream-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
+import { encodeOpenAIStreamError } from '../../formats/openai/encode-openai-chat-stream.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
-import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
-import { readOpenAIStreamEvent } from '../../formats/openai/read-openai-stream-event.ts';
+import {
+  openAIStreamError,
+  parseOpenAIStreamData,
+  readOpenAIStreamEvent,
+  unreadableOpenAIStreamEvent,
+} from '../../formats/openai/read-openai-stream-event.ts';
 import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
@@ -16,7 +21,6 @@ import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';
 import { rewriteBodyModel } from '../shared/rewrite-body-model.ts';
 import { sseData } from '../sse/send-event-stream.ts';
-import { encodeOpenAIStreamError } from './encode-openai-chat-stream.ts';
 
 /** Whether the caller asked for the final usage chunk of a stream. */
 export function callerWantsStreamUsage(body: JsonObject): boolean {
@@ -106,7 +110,7 @@ export async function* relayOpenAIStream(
         return;
       }
       if (read.kind === 'invalid') {
-        const error = unreadableEvent(options.provider);
+        const error = unreadableOpenAIStreamEvent(options.provider);
         record.errorCode = error.code;
         yield encodeOpenAIStreamError(error);
         return;
@@ -148,16 +152,6 @@ export async function* relayOpenAIStream(
   }
 }
 
-/** An upstream stream event whose data is not a JSON object: the caller's SDK could not read it either. */
-function unreadableEvent(provider: string): UpstreamError {
-  return new UpstreamError({
-    provider,
-    upstreamStatus: undefined,
-    upstreamMessage: 'a stream event was not JSON',
-    failure: 'invalid-response',
-  });
-}
-
 /**
  * Before its first content an OpenAI stream may send a role-only chunk; an `{"error": …}` chunk there
  * is a failure worth another attempt, and data that is not JSON a failure of this target.
@@ -166,7 +160,8 @@ export function openAIPassthroughGate(provider: string): FirstContentGate<EventS
   return {
     isPreamble: (event) => {
       if (!event.data.includes('"role"')) return false;
-      const delta = readFirstDelta(parseChunk(event.data));
+      const chunk = parseOpenAIStreamData(event.data);
+      const delta = readFirstDelta(chunk === '[DONE]' ? undefined : chunk);
       return (
         delta !== undefined &&
         Object.entries(delta).every(([key, value]) => key === 'role' || value === '' || value === null)
@@ -174,15 +169,8 @@ export function openAIPassthroughGate(provider: string): FirstContentGate<EventS
     },
     errorOf: (event): GatewayError | undefined => {
       const read = readOpenAIStreamEvent(event.data);
-      if (read.kind === 'invalid') return unreadableEvent(provider);
-      if (read.kind !== 'error') return undefined;
-      const details = extractOpenAIError({ error: read.error });
-      return new UpstreamError({
-        provider,
-        upstreamStatus: 500,
-        upstreamMessage: details.message,
-        upstreamType: details.type,
-      });
+      if (read.kind === 'invalid') return unreadableOpenAIStreamEvent(provider);
+      return read.kind === 'error' ? openAIStreamError(provider, read.error) : undefined;
     },
   };
 }
@@ -190,13 +178,4 @@ export function openAIPassthroughGate(provider: string): FirstContentGate<EventS
 function readFirstDelta(chunk: JsonObject | undefined): JsonObject | undefined {
   const [choice] = Array.isArray(chunk?.['choices']) ? chunk['choices'] : [];
   return isObject(choice) && isObject(choice['delta']) ? choice['delta'] : undefined;
-}
-
-function parseChunk(data: string): JsonObject | undefined {
-  try {
-    const value: unknown = JSON.parse(data);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

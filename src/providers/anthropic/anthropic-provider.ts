@@ -1,16 +1,17 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { extractAnthropicError } from '../../formats/anthropic/anthropic-error.ts';
+import { convertToAnthropicRequest } from '../../formats/anthropic/convert-to-anthropic-request.ts';
+import { mapAnthropicResponse, parseAnthropicMessage } from '../../formats/anthropic/map-anthropic-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import type { WireFormat } from '../../formats/internal/wire-format.ts';
 import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import { readSseEvents } from '../shared/read-sse-events.ts';
+import { unsupportedOperation } from '../shared/unsupported-operation.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
-import { extractAnthropicError } from './anthropic-error.ts';
 import { decodeAnthropicStream } from './anthropic-stream.ts';
-import { convertToAnthropicRequest } from './convert-to-anthropic-request.ts';
-import { mapAnthropicResponse, parseAnthropicMessage } from './map-anthropic-response.ts';
 
 export const defaultAnthropicVersion = '2023-06-01';
 
@@ -48,8 +49,8 @@ export class AnthropicProvider implements Provider {
     });
   }
 
-  supportsOperation(operation: ForwardOperation): boolean {
-    return paths[operation] !== undefined;
+  forwards(surface: WireFormat, operation: ForwardOperation): boolean {
+    return surface === this.wireFormat && paths[operation] !== undefined;
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
@@ -84,7 +85,7 @@ export class AnthropicProvider implements Provider {
   async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResponse> {
     const path = paths[request.operation];
     if (path === undefined) {
-      throw new GatewayError('unsupported_operation', `Provider ${this.name} does not support ${request.operation}.`);
+      throw unsupportedOperation(this.name, request.operation);
     }
     const headers: Record<string, string> = {};
     for (const name of forwardableHeaders) {

@@ -1,16 +1,17 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { convertToBedrockRequest } from '../../formats/bedrock/convert-to-bedrock-request.ts';
+import { mapBedrockResponse } from '../../formats/bedrock/map-bedrock-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
-import type { CallContext, ForwardOperation, Provider } from '../provider.ts';
+import type { CallContext, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import type { UpstreamErrorDetails } from '../shared/send-upstream-request.ts';
+import { unsupportedOperation } from '../shared/unsupported-operation.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
 import { decodeBedrockStream } from './bedrock-stream.ts';
-import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
-import { mapBedrockResponse } from './map-bedrock-response.ts';
 
 /** `{"message": …}`, with the exception name in `__type` or `code` when present. */
 function extractBedrockError(body: unknown): UpstreamErrorDetails {
@@ -65,8 +66,13 @@ export class BedrockProvider implements Provider {
     });
   }
 
-  supportsOperation(_operation: ForwardOperation): boolean {
+  /** Converse has no same-format caller: every call is translated. */
+  forwards(): boolean {
     return false;
+  }
+
+  forward(request: ForwardRequest): Promise<ForwardResponse> {
+    return Promise.reject(unsupportedOperation(this.name, request.operation));
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {

@@ -1,5 +1,8 @@
 import { convertToGeminiRequest } from '../../formats/gemini/convert-to-gemini-request.ts';
+import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from '../../formats/gemini/gemini-embeddings.ts';
+import { extractGeminiError } from '../../formats/gemini/gemini-error.ts';
 import { mapGeminiResponse } from '../../formats/gemini/map-gemini-response.ts';
+import { parseGeminiResponse } from '../../formats/gemini/parse-gemini-response.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
@@ -9,11 +12,8 @@ import type { ProviderDependencies, ProviderSettings } from '../provider-definit
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import { UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
-import { toGeminiEmbeddingsRequest, toOpenAIEmbeddingsBody } from './gemini-embeddings.ts';
-import { extractGeminiError } from './gemini-error.ts';
 import { nativeCall } from './gemini-native-call.ts';
 import { decodeGeminiStream } from './gemini-stream.ts';
-import { parseGeminiResponse } from './parse-gemini-response.ts';
 
 /**
  * Google Gemini (Generative Language API `v1beta`): `generateContent` and
@@ -40,11 +40,9 @@ export class GeminiProvider implements Provider {
     });
   }
 
-  supportsOperation(operation: ForwardOperation): boolean {
-    return operation !== 'responses';
-  }
-
-  translatesForward(surface: WireFormat, operation: ForwardOperation): boolean {
+  /** Its own format for everything but Responses; OpenAI embeddings too, translated to `batchEmbedContents`. */
+  forwards(surface: WireFormat, operation: ForwardOperation): boolean {
+    if (surface === this.wireFormat) return operation !== 'responses';
     return surface === 'openai-chat' && operation === 'embeddings';
   }
 

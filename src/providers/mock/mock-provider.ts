@@ -2,7 +2,8 @@ import type { ChatMessage, ChatRequest } from '../../formats/internal/chat-reque
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
 import type { Usage } from '../../formats/internal/usage.ts';
-import type { CallContext, Provider } from '../provider.ts';
+import type { CallContext, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
+import { unsupportedOperation } from '../shared/unsupported-operation.ts';
 
 /**
  * An offline provider that answers with the last user message echoed back, the same way every time.
@@ -17,8 +18,13 @@ export class MockProvider implements Provider {
     this.name = name;
   }
 
-  supportsOperation(): boolean {
+  /** The mock speaks no wire format: every call is translated. */
+  forwards(): boolean {
     return false;
+  }
+
+  forward(request: ForwardRequest): Promise<ForwardResponse> {
+    return Promise.reject(unsupportedOperation(this.name, request.operation));
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {

@@ -1,16 +1,17 @@
-import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ChatRequest } from '../../formats/internal/chat-request.ts';
 import type { ChatResponse } from '../../formats/internal/chat-response.ts';
 import type { StreamPart } from '../../formats/internal/stream-part.ts';
+import type { WireFormat } from '../../formats/internal/wire-format.ts';
+import { convertToOpenAIChatRequest } from '../../formats/openai/convert-to-openai-chat-request.ts';
+import { mapOpenAIChatResponse, parseOpenAIChatResponse } from '../../formats/openai/map-openai-chat-response.ts';
 import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
 import type { CallContext, ForwardOperation, ForwardRequest, ForwardResponse, Provider } from '../provider.ts';
 import type { ProviderDependencies, ProviderSettings } from '../provider-definition.ts';
 import { readSseEvents } from '../shared/read-sse-events.ts';
 import type { UpstreamResponse } from '../shared/send-upstream-request.ts';
+import { unsupportedOperation } from '../shared/unsupported-operation.ts';
 import { type BufferedUpstreamResponse, UpstreamEndpoint } from '../shared/upstream-endpoint.ts';
 import { withTargetParams } from '../shared/with-target-params.ts';
-import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
-import { mapOpenAIChatResponse, parseOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { decodeOpenAIChatStream } from './openai-chat-stream.ts';
 import {
   applyQuirks,
@@ -58,7 +59,7 @@ export class OpenAICompatibleProvider implements Provider {
       headers: { ...authorization, ...settings.headers },
       extractError: extractOpenAIError,
     });
-    this.#responses = settings.api === 'responses' && this.supportsOperation('responses');
+    this.#responses = settings.api === 'responses' && this.#offers('responses');
     this.wireFormat = this.#responses ? 'openai-responses' : 'openai-chat';
     this.#responsesClient = new ResponsesApiClient({
       provider: this.name,
@@ -67,14 +68,24 @@ export class OpenAICompatibleProvider implements Provider {
     });
   }
 
-  supportsOperation(operation: ForwardOperation): boolean {
+  /**
+   * Its own format (Chat Completions, or Responses for an instance on that API), and Responses calls
+   * for an API that offers `/responses`, whatever this instance's own format.
+   */
+  forwards(surface: WireFormat, operation: ForwardOperation): boolean {
+    if (operation === 'responses') return surface === 'openai-responses' && this.#offers(operation);
+    return surface === this.wireFormat && this.#offers(operation);
+  }
+
+  /** Whether the API offers this operation (presets say; OpenAI's own offers Responses too). */
+  #offers(operation: ForwardOperation): boolean {
     return isCompatibleOperation(operation) && (this.#quirks.operations ?? ['chat', 'embeddings']).includes(operation);
   }
 
   /** Whether a translated call goes to `/v1/responses`: the target's `api`, else the instance's. */
   #onResponses(context: CallContext): boolean {
     if (context.api === undefined) return this.#responses;
-    return context.api === 'responses' && this.supportsOperation('responses');
+    return context.api === 'responses' && this.#offers('responses');
   }
 
   #path(operation: OpenAICompatibleOperation, model: string): string {
@@ -118,9 +129,7 @@ export class OpenAICompatibleProvider implements Provider {
 
   async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResponse> {
     const { operation } = request;
-    if (!isCompatibleOperation(operation) || !this.supportsOperation(operation)) {
-      throw new GatewayError('unsupported_operation', `Provider ${this.name} does not support ${operation}.`);
-    }
+    if (!isCompatibleOperation(operation) || !this.#offers(operation)) throw unsupportedOperation(this.name, operation);
     const model = typeof request.body['model'] === 'string' ? request.body['model'] : '';
     const path = this.#path(operation, model);
     // A Responses body has none of the Chat fields the quirks adapt: it goes as the caller sent it.

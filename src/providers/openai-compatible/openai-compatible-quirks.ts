@@ -1,15 +1,10 @@
+import type { OpenAIChatDialect } from '../../formats/openai/openai-chat-dialect.ts';
 import type { Warning } from '../provider.ts';
 
 export type OpenAICompatibleOperation = 'chat' | 'embeddings' | 'responses';
 
 /** How one OpenAI-compatible API departs from OpenAI's own. Presets set these; the defaults are OpenAI's. */
-export interface OpenAICompatibleQuirks {
-  /** The output-token limit field: OpenAI's current `max_completion_tokens`, or the older `max_tokens`. */
-  maxTokensField: 'max_completion_tokens' | 'max_tokens';
-  /** Whether the API accepts `stream_options.include_usage` (needed to know a stream's usage). */
-  supportsStreamUsage: boolean;
-  /** Whether `reasoning_effort` may be sent for `model`. */
-  acceptsReasoningEffort(model: string): boolean;
+export interface OpenAICompatibleQuirks extends OpenAIChatDialect {
   /** Request fields the API rejects: removed before sending, with a warning. */
   rejectedParameters?: readonly string[];
   /** The credential headers (default `Authorization: Bearer`). */

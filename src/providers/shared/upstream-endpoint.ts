@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { invalidResponse } from '../../formats/shared/parse-upstream-json.ts';
 import type { ProviderSettings } from '../provider-definition.ts';
 import { BodyTooLarge, type BufferedAnswer, dispatchBuffered } from './dispatch-buffered.ts';
-import { invalidResponse } from './parse-upstream-json.ts';
 import { maxResponseBytes, readBodyBytes } from './read-body.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AnthropicStreamDecoder } from '../../../src/formats/anthropic/anthropic-stream-decoder.ts';
+import { convertAnthropicUsage } from '../../../src/formats/anthropic/convert-anthropic-usage.ts';
 import { readAnthropicStreamEvent } from '../../../src/formats/anthropic/read-anthropic-stream-event.ts';
 import { readOpenAIStreamEvent } from '../../../src/formats/openai/read-openai-stream-event.ts';
 
@@ -51,6 +53,26 @@ describe('readAnthropicStreamEvent', () => {
       '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"a\\":1}"}}',
     );
     assert.equal(text.kind === 'event' && text.outputChars, 7);
+  });
+
+  it('keeps nested usage (one-hour cache writes, thinking tokens): a passthrough stream is metered as a translated one', () => {
+    const data =
+      '{"type":"message_start","message":{"id":"m","usage":{"input_tokens":3,"cache_creation_input_tokens":40,' +
+      '"cache_creation":{"ephemeral_1h_input_tokens":40,"ephemeral_5m_input_tokens":0},"output_tokens":1}}}';
+    const read = readAnthropicStreamEvent(data);
+    assert.deepEqual(read.kind === 'event' && read.usage, {
+      input_tokens: 3,
+      cache_creation_input_tokens: 40,
+      cache_creation: { ephemeral_1h_input_tokens: 40, ephemeral_5m_input_tokens: 0 },
+      output_tokens: 1,
+    });
+    const decoder = new AnthropicStreamDecoder('anthropic');
+    decoder.push(data);
+    decoder.push('{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}');
+    const finish = decoder.push('{"type":"message_stop"}').find((part) => part.type === 'finish');
+    const relayed = { ...(read.kind === 'event' ? read.usage : {}), output_tokens: 9 };
+    assert.deepEqual(finish?.type === 'finish' && finish.usage, convertAnthropicUsage(relayed));
+    assert.equal(finish?.type === 'finish' && finish.usage.cacheWrite1hTokens, 40);
   });
 
   it('reads error events, passes unknown types, and refuses data that is not a typed JSON object', () => {

@@ -1,5 +1,5 @@
 import { UpstreamError } from '../../errors/upstream-error.ts';
-import type { JsonChecker } from '../../formats/shared/json-checker.ts';
+import type { JsonChecker } from './json-checker.ts';
 
 /**
  * Parses an upstream JSON body and checks it against a lenient schema. Anything unreadable becomes an

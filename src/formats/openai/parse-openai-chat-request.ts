@@ -11,7 +11,8 @@ import type {
   ToolDefinition,
   ToolResultPart,
   UserContentPart,
-} from '../../formats/internal/chat-request.ts';
+} from '../internal/chat-request.ts';
+import type { Warning } from '../internal/warning.ts';
 import {
   isObject,
   type JsonObject,
@@ -24,9 +25,8 @@ import {
   readArray,
   readObject,
   readString,
-} from '../../formats/shared/json-reader.ts';
-import { readJsonSchemaFormat } from '../../formats/shared/read-json-schema-format.ts';
-import type { Warning } from '../../providers/provider.ts';
+} from '../shared/json-reader.ts';
+import { readJsonSchemaFormat } from '../shared/read-json-schema-format.ts';
 
 /** Fields this parser reads or deliberately ignores; any other top-level field is reported as a warning. */
 const understoodFields = new Set([

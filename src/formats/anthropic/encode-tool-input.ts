@@ -1,5 +1,5 @@
-import { isObject } from '../../formats/shared/json-reader.ts';
-import type { Warning } from '../../providers/provider.ts';
+import type { Warning } from '../internal/warning.ts';
+import { isObject } from '../shared/json-reader.ts';
 
 /**
  * Tool-call arguments (JSON text) → an Anthropic `input` object. Models of other providers now and then

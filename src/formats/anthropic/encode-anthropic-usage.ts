@@ -1,4 +1,4 @@
-import type { Usage } from '../../formats/internal/usage.ts';
+import type { Usage } from '../internal/usage.ts';
 
 /** Canonical usage → Anthropic `usage`: `input_tokens` leaves the cached parts out, as Anthropic counts. */
 export function encodeAnthropicUsage(usage: Usage) {

@@ -14,7 +14,8 @@ import type {
   ToolDefinition,
   ToolResultPart,
   UserContentPart,
-} from '../../formats/internal/chat-request.ts';
+} from '../internal/chat-request.ts';
+import type { Warning } from '../internal/warning.ts';
 import {
   isObject,
   type JsonObject,
@@ -26,8 +27,7 @@ import {
   readArray,
   readObject,
   readString,
-} from '../../formats/shared/json-reader.ts';
-import type { Warning } from '../../providers/provider.ts';
+} from '../shared/json-reader.ts';
 
 /** Fields read, or accepted as having no meaning elsewhere; anything else is reported as a warning. */
 const understoodFields = new Set([

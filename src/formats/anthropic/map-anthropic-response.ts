@@ -1,14 +1,14 @@
+import type { AssistantContentPart } from '../internal/chat-request.ts';
+import type { ChatResponse } from '../internal/chat-response.ts';
+import { compileChecker } from '../shared/json-checker.ts';
+import { parseUpstreamJson } from '../shared/parse-upstream-json.ts';
 import {
   type AnthropicMessage,
   AnthropicMessageSchema,
   type AnthropicResponseBlock,
-} from '../../formats/anthropic/anthropic-messages-api.ts';
-import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
-import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
-import type { AssistantContentPart } from '../../formats/internal/chat-request.ts';
-import type { ChatResponse } from '../../formats/internal/chat-response.ts';
-import { compileChecker } from '../../formats/shared/json-checker.ts';
-import { parseUpstreamJson } from '../shared/parse-upstream-json.ts';
+} from './anthropic-messages-api.ts';
+import { convertAnthropicUsage } from './convert-anthropic-usage.ts';
+import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 
 const messageChecker = compileChecker(AnthropicMessageSchema);
 

@@ -1,9 +1,9 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import type { StreamPart } from '../../formats/internal/stream-part.ts';
-import { renderOpenAIError } from '../errors/render-openai-error.ts';
+import type { StreamPart } from '../internal/stream-part.ts';
 import { openAICompletionId } from './encode-openai-chat-response.ts';
 import { encodeOpenAIUsage } from './encode-openai-usage.ts';
 import { mapFinishReasonToOpenAI } from './map-finish-reason-to-openai.ts';
+import { renderOpenAIError } from './render-openai-error.ts';
 
 /**
  * Canonical stream parts → OpenAI `chat.completion.chunk` SSE text. The first chunk carries the role;

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { encodeAnthropicMessage } from '../../../src/formats/anthropic/encode-anthropic-message.ts';
+import { AnthropicStreamEncoder } from '../../../src/formats/anthropic/encode-anthropic-stream.ts';
+import { parseAnthropicMessagesRequest } from '../../../src/formats/anthropic/parse-anthropic-messages-request.ts';
 import type { StreamPart } from '../../../src/formats/internal/stream-part.ts';
-import { encodeAnthropicMessage } from '../../../src/http/anthropic/encode-anthropic-message.ts';
-import { AnthropicStreamEncoder } from '../../../src/http/anthropic/encode-anthropic-stream.ts';
-import { parseAnthropicMessagesRequest } from '../../../src/http/anthropic/parse-anthropic-messages-request.ts';
-import { convertToOpenAIChatRequest } from '../../../src/providers/openai-compatible/convert-to-openai-chat-request.ts';
+import { convertToOpenAIChatRequest } from '../../../src/formats/openai/convert-to-openai-chat-request.ts';
 import {
   mapOpenAIChatResponse,
   parseOpenAIChatResponse,
-} from '../../../src/providers/openai-compatible/map-openai-chat-response.ts';
-import { OpenAIChatStreamDecoder } from '../../../src/providers/openai-compatible/openai-chat-stream.ts';
+} from '../../../src/formats/openai/map-openai-chat-response.ts';
+import { OpenAIChatStreamDecoder } from '../../../src/formats/openai/openai-chat-stream-decoder.ts';
 import { openAIQuirks } from '../../../src/providers/openai-compatible/openai-compatible-quirks.ts';
 import type { Warning } from '../../../src/providers/provider.ts';
 import { assertGolden, readFixture, readJsonFixture, serializableParts, sseEvents } from '../../support/golden.ts';

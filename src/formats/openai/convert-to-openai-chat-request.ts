@@ -6,22 +6,22 @@ import type {
   ResponseFormat,
   ToolChoice,
   UserContentPart,
-} from '../../formats/internal/chat-request.ts';
+} from '../internal/chat-request.ts';
+import type { Warning } from '../internal/warning.ts';
 import type {
   OpenAIChatRequestBody,
   OpenAIContentPart,
   OpenAIMessage,
   OpenAIToolCall,
   OpenAIToolChoice,
-} from '../../formats/openai/openai-chat-api.ts';
-import type { Warning } from '../provider.ts';
-import type { OpenAICompatibleQuirks } from './openai-compatible-quirks.ts';
+} from './openai-chat-api.ts';
+import type { OpenAIChatDialect } from './openai-chat-dialect.ts';
 
 /** OpenAI accepts at most four stop sequences. */
 const maxStopSequences = 4;
 
 export interface ConvertToOpenAIOptions {
-  quirks: OpenAICompatibleQuirks;
+  quirks: OpenAIChatDialect;
   stream: boolean;
   warnings: Warning[];
 }

@@ -1,4 +1,4 @@
-import type { ChatResponse } from '../../formats/internal/chat-response.ts';
+import type { ChatResponse } from '../internal/chat-response.ts';
 import { encodeOpenAIUsage } from './encode-openai-usage.ts';
 import { mapFinishReasonToOpenAI } from './map-finish-reason-to-openai.ts';
 

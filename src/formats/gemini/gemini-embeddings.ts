@@ -1,10 +1,11 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { isObject } from '../shared/json-reader.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
 
 /** OpenAI `input` → the texts to embed; token-id arrays have no Gemini equivalent. */
 export function embeddingInputs(input: unknown): string[] {
   if (typeof input === 'string') return [input];
-  if (Array.isArray(input) && input.every((item) => typeof item === 'string')) return input as string[];
+  if (Array.isArray(input) && input.every((item): item is string => typeof item === 'string')) return input;
   throw new GatewayError(
     'unsupported_parameter',
     'Gemini embeds text only: give `input` as a string or an array of strings.',
@@ -42,18 +43,17 @@ export function toOpenAIEmbeddingsBody(
   } catch {
     throw invalidResponse(provider, 'body is not JSON');
   }
-  const embeddings = (parsed as { embeddings?: unknown }).embeddings;
+  const embeddings = isObject(parsed) ? parsed['embeddings'] : undefined;
   if (!Array.isArray(embeddings)) throw invalidResponse(provider, 'embeddings is missing');
   const characters = embeddingInputs(request['input']).reduce((sum, text) => sum + text.length, 0);
   const tokens = Math.ceil(characters / 4);
   return Buffer.from(
     JSON.stringify({
       object: 'list',
-      data: embeddings.map((item: { values?: unknown }, index) => ({
-        object: 'embedding',
-        index,
-        embedding: Array.isArray(item.values) ? item.values : [],
-      })),
+      data: embeddings.map((item: unknown, index) => {
+        const values = isObject(item) ? item['values'] : undefined;
+        return { object: 'embedding', index, embedding: Array.isArray(values) ? values : [] };
+      }),
       model,
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     }),

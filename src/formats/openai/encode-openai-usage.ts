@@ -1,4 +1,4 @@
-import type { Usage } from '../../formats/internal/usage.ts';
+import type { Usage } from '../internal/usage.ts';
 
 /** Canonical usage → OpenAI `usage`; cached tokens are part of `prompt_tokens`, as OpenAI counts them. */
 export function encodeOpenAIUsage(usage: Usage) {

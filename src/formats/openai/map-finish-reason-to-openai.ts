@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../formats/internal/finish-reason.ts';
+import type { FinishReason } from '../internal/finish-reason.ts';
 
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 

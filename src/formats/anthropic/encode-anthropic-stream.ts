@@ -1,11 +1,11 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { sanitizeToolId } from '../../formats/anthropic/sanitize-tool-id.ts';
-import type { StreamPart } from '../../formats/internal/stream-part.ts';
-import { emptyUsage, type Usage } from '../../formats/internal/usage.ts';
-import { renderAnthropicError } from '../errors/render-anthropic-error.ts';
+import type { StreamPart } from '../internal/stream-part.ts';
+import { emptyUsage, type Usage } from '../internal/usage.ts';
 import { anthropicMessageId } from './encode-anthropic-message.ts';
 import { encodeAnthropicUsage } from './encode-anthropic-usage.ts';
 import { mapFinishReasonToAnthropic } from './map-finish-reason-to-anthropic.ts';
+import { renderAnthropicError } from './render-anthropic-error.ts';
+import { sanitizeToolId } from './sanitize-tool-id.ts';
 
 type OpenBlock = 'text' | 'thinking' | 'tool_use';
 

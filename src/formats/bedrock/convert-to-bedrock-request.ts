@@ -5,9 +5,9 @@ import type {
   FilePart,
   ImagePart,
   TextPart,
-} from '../../formats/internal/chat-request.ts';
-import { parseToolCallArguments } from '../../formats/internal/parse-tool-call-arguments.ts';
-import type { Warning } from '../provider.ts';
+} from '../internal/chat-request.ts';
+import { parseToolCallArguments } from '../internal/parse-tool-call-arguments.ts';
+import type { Warning } from '../internal/warning.ts';
 import { bedrockToolId } from './bedrock-tool-id.ts';
 
 type Block = Record<string, unknown>;

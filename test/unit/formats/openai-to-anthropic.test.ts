@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AnthropicStreamDecoder } from '../../../src/formats/anthropic/anthropic-stream-decoder.ts';
+import { convertToAnthropicRequest } from '../../../src/formats/anthropic/convert-to-anthropic-request.ts';
+import { mapAnthropicResponse, parseAnthropicMessage } from '../../../src/formats/anthropic/map-anthropic-response.ts';
 import type { ChatRequest } from '../../../src/formats/internal/chat-request.ts';
 import type { StreamPart } from '../../../src/formats/internal/stream-part.ts';
-import { encodeOpenAIChatResponse } from '../../../src/http/openai/encode-openai-chat-response.ts';
-import { OpenAIChatStreamEncoder } from '../../../src/http/openai/encode-openai-chat-stream.ts';
-import { parseOpenAIChatRequest } from '../../../src/http/openai/parse-openai-chat-request.ts';
-import { AnthropicStreamDecoder } from '../../../src/providers/anthropic/anthropic-stream.ts';
-import { convertToAnthropicRequest } from '../../../src/providers/anthropic/convert-to-anthropic-request.ts';
-import {
-  mapAnthropicResponse,
-  parseAnthropicMessage,
-} from '../../../src/providers/anthropic/map-anthropic-response.ts';
+import { encodeOpenAIChatResponse } from '../../../src/formats/openai/encode-openai-chat-response.ts';
+import { OpenAIChatStreamEncoder } from '../../../src/formats/openai/encode-openai-chat-stream.ts';
+import { parseOpenAIChatRequest } from '../../../src/formats/openai/parse-openai-chat-request.ts';
 import type { Warning } from '../../../src/providers/provider.ts';
 import { assertGolden, readFixture, readJsonFixture, serializableParts } from '../../support/golden.ts';
 import { parseSseText } from '../../support/stream-helpers.ts';

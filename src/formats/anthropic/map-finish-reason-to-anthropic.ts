@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../formats/internal/finish-reason.ts';
+import type { FinishReason } from '../internal/finish-reason.ts';
 
 /**
  * Canonical finish reason → Anthropic `stop_reason`. A context-window stop reads as `max_tokens`, the

@@ -1,15 +1,4 @@
 import type {
-  AnthropicCacheControl,
-  AnthropicDocumentBlock,
-  AnthropicImageBlock,
-  AnthropicRequestBlock,
-  AnthropicRequestBody,
-  AnthropicRequestMessage,
-  AnthropicTextBlock,
-  AnthropicToolChoice,
-} from '../../formats/anthropic/anthropic-messages-api.ts';
-import { sanitizeToolId } from '../../formats/anthropic/sanitize-tool-id.ts';
-import type {
   CacheControl,
   ChatMessage,
   ChatRequest,
@@ -19,9 +8,20 @@ import type {
   TextPart,
   ToolChoice,
   ToolResultPart,
-} from '../../formats/internal/chat-request.ts';
-import { parseToolCallArguments } from '../../formats/internal/parse-tool-call-arguments.ts';
-import type { Warning } from '../provider.ts';
+} from '../internal/chat-request.ts';
+import { parseToolCallArguments } from '../internal/parse-tool-call-arguments.ts';
+import type { Warning } from '../internal/warning.ts';
+import type {
+  AnthropicCacheControl,
+  AnthropicDocumentBlock,
+  AnthropicImageBlock,
+  AnthropicRequestBlock,
+  AnthropicRequestBody,
+  AnthropicRequestMessage,
+  AnthropicTextBlock,
+  AnthropicToolChoice,
+} from './anthropic-messages-api.ts';
+import { sanitizeToolId } from './sanitize-tool-id.ts';
 
 /** The first Anthropic API version that rejects `temperature`, `top_p` and `top_k`. */
 const samplingRemovedInVersion = '2026-10-21';

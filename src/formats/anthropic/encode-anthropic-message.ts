@@ -1,10 +1,10 @@
-import { sanitizeToolId } from '../../formats/anthropic/sanitize-tool-id.ts';
-import type { AssistantContentPart } from '../../formats/internal/chat-request.ts';
-import type { ChatResponse } from '../../formats/internal/chat-response.ts';
-import type { Warning } from '../../providers/provider.ts';
+import type { AssistantContentPart } from '../internal/chat-request.ts';
+import type { ChatResponse } from '../internal/chat-response.ts';
+import type { Warning } from '../internal/warning.ts';
 import { encodeAnthropicUsage } from './encode-anthropic-usage.ts';
 import { encodeToolInput } from './encode-tool-input.ts';
 import { mapFinishReasonToAnthropic } from './map-finish-reason-to-anthropic.ts';
+import { sanitizeToolId } from './sanitize-tool-id.ts';
 
 /** Anthropic message ids start with `msg_`; ids of other formats are kept after that prefix. */
 export function anthropicMessageId(id: string): string {

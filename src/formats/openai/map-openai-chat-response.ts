@@ -1,12 +1,12 @@
 import { UpstreamError } from '../../errors/upstream-error.ts';
-import type { AssistantContentPart } from '../../formats/internal/chat-request.ts';
-import type { ChatResponse } from '../../formats/internal/chat-response.ts';
-import { convertOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
-import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
-import { type OpenAIChatResponse, OpenAIChatResponseSchema } from '../../formats/openai/openai-chat-api.ts';
-import { extractOpenAIError } from '../../formats/openai/openai-error.ts';
-import { compileChecker } from '../../formats/shared/json-checker.ts';
+import type { AssistantContentPart } from '../internal/chat-request.ts';
+import type { ChatResponse } from '../internal/chat-response.ts';
+import { compileChecker } from '../shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
+import { convertOpenAIUsage } from './convert-openai-usage.ts';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
+import { type OpenAIChatResponse, OpenAIChatResponseSchema } from './openai-chat-api.ts';
+import { extractOpenAIError } from './openai-error.ts';
 
 const responseChecker = compileChecker(OpenAIChatResponseSchema);
 
