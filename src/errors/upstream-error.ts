@@ -129,3 +129,8 @@ function isRetryableFailure(options: UpstreamErrorOptions): boolean {
   if (status === undefined) return false;
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
+
+/** A stream that stopped before it finished: the upstream's body ended, or its connection broke. */
+export function streamInterrupted(provider: string, message: string): UpstreamError {
+  return new UpstreamError({ provider, upstreamStatus: undefined, upstreamMessage: message, failure: 'interrupted' });
+}

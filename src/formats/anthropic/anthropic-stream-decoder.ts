@@ -1,5 +1,5 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { compileChecker } from '../shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
@@ -66,14 +66,7 @@ export class AnthropicStreamDecoder {
   /** The upstream body ended; without `message_stop` the stream is broken, not finished. */
   end(): StreamPart[] {
     if (this.#ended) return [];
-    return this.fail(
-      new UpstreamError({
-        provider: this.#provider,
-        upstreamStatus: undefined,
-        upstreamMessage: 'the stream ended before message_stop',
-        failure: 'interrupted',
-      }),
-    );
+    return this.fail(streamInterrupted(this.#provider, 'the stream ended before message_stop'));
   }
 
   fail(error: GatewayError): StreamPart[] {

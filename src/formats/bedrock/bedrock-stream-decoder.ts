@@ -1,7 +1,7 @@
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { compileChecker } from '../shared/json-checker.ts';
 import { invalidResponse } from '../shared/parse-upstream-json.ts';
@@ -99,14 +99,7 @@ export class BedrockStreamDecoder {
   end(): StreamPart[] {
     if (this.#ended) return [];
     if (this.#stopReason === undefined)
-      return this.fail(
-        new UpstreamError({
-          provider: this.#provider,
-          upstreamStatus: undefined,
-          upstreamMessage: 'the stream ended without messageStop',
-          failure: 'interrupted',
-        }),
-      );
+      return this.fail(streamInterrupted(this.#provider, 'the stream ended without messageStop'));
     this.#ended = true;
     const parts: StreamPart[] = [];
     for (const index of [...this.#blocks.keys()]) this.#close(index, parts);

@@ -1,5 +1,5 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import type { GeminiResponse, GeminiUsageMetadata } from './gemini-api.ts';
@@ -65,14 +65,7 @@ export class GeminiStreamDecoder {
   end(): StreamPart[] {
     if (this.#ended) return [];
     if (this.#finishReason === undefined) {
-      return this.fail(
-        new UpstreamError({
-          provider: this.#provider,
-          upstreamStatus: undefined,
-          upstreamMessage: 'the stream ended without a finish reason',
-          failure: 'interrupted',
-        }),
-      );
+      return this.fail(streamInterrupted(this.#provider, 'the stream ended without a finish reason'));
     }
     this.#ended = true;
     const parts: StreamPart[] = [];

@@ -1,5 +1,5 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { emptyUsage } from '../internal/usage.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
@@ -183,14 +183,7 @@ export class ResponsesStreamDecoder {
   /** The upstream closed the stream: without a final event, that is an interrupted answer. */
   end(): StreamPart[] {
     if (this.#ended) return [];
-    return this.fail(
-      new UpstreamError({
-        provider: this.#provider,
-        upstreamStatus: undefined,
-        upstreamMessage: 'the stream ended before it finished',
-        failure: 'interrupted',
-      }),
-    );
+    return this.fail(streamInterrupted(this.#provider, 'the stream ended before it finished'));
   }
 
   fail(error: GatewayError): StreamPart[] {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { emptyUsage, type Usage } from '../internal/usage.ts';
 import { compileChecker } from '../shared/json-checker.ts';
@@ -66,14 +66,7 @@ export class OpenAIChatStreamDecoder {
   end(): StreamPart[] {
     if (this.#ended) return [];
     if (this.#finishReason !== undefined) return this.#finish();
-    return this.fail(
-      new UpstreamError({
-        provider: this.#provider,
-        upstreamStatus: undefined,
-        upstreamMessage: 'the stream ended without a finish reason',
-        failure: 'interrupted',
-      }),
-    );
+    return this.fail(streamInterrupted(this.#provider, 'the stream ended without a finish reason'));
   }
 
   /** Ends the stream with an error part; later input is ignored. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted } from '../../errors/upstream-error.ts';
 import { convertAnthropicUsage } from '../../formats/anthropic/convert-anthropic-usage.ts';
 import { encodeAnthropicStreamError } from '../../formats/anthropic/encode-anthropic-stream.ts';
 import { mapAnthropicStopReason } from '../../formats/anthropic/map-anthropic-stop-reason.ts';
@@ -112,12 +112,7 @@ export async function* relayAnthropicStream(
       yield `event: ${event.event ?? (eventName.test(name) ? name : 'message')}\n${sseData(event.data)}`;
     }
     if (ended) return;
-    const error = new UpstreamError({
-      provider: options.provider,
-      upstreamStatus: undefined,
-      upstreamMessage: 'the stream ended before message_stop',
-      failure: 'interrupted',
-    });
+    const error = streamInterrupted(options.provider, 'the stream ended before message_stop');
     record.errorCode = error.code;
     yield encodeAnthropicStreamError(error);
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
 import { convertGeminiUsage } from '../../formats/gemini/convert-gemini-usage.ts';
 import type { GeminiResponse } from '../../formats/gemini/gemini-api.ts';
 import { mapGeminiFinishReason } from '../../formats/gemini/map-gemini-finish-reason.ts';
@@ -48,12 +48,7 @@ export async function* relayGeminiStream(
       yield event.data;
     }
     if (ended) return;
-    const error = new UpstreamError({
-      provider: options.provider,
-      upstreamStatus: undefined,
-      upstreamMessage: 'the stream ended without a finish reason',
-      failure: 'interrupted',
-    });
+    const error = streamInterrupted(options.provider, 'the stream ended without a finish reason');
     record.errorCode = error.code;
     yield JSON.stringify(renderGoogleError(error));
   } catch (error) {

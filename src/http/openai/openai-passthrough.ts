@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted } from '../../errors/upstream-error.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import { encodeOpenAIStreamError } from '../../formats/openai/encode-openai-chat-stream.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
@@ -137,12 +137,7 @@ export async function* relayOpenAIStream(
       yield 'data: [DONE]\n\n';
       return;
     }
-    const error = new UpstreamError({
-      provider: options.provider,
-      upstreamStatus: undefined,
-      upstreamMessage: 'the stream ended before it finished',
-      failure: 'interrupted',
-    });
+    const error = streamInterrupted(options.provider, 'the stream ended before it finished');
     record.errorCode = error.code;
     yield encodeOpenAIStreamError(error);
   } catch (error) {

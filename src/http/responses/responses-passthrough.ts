@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
 import { mapResponsesFinishReason, readResponsesUsage } from '../../formats/openai-responses/read-responses-usage.ts';
 import { carriedReasoningPrefix, decodeCarriedReasoning } from '../../formats/openai-responses/reasoning-carrier.ts';
 import { responsesErrorCode } from '../../formats/openai-responses/responses-error.ts';
@@ -111,12 +111,7 @@ export async function* relayResponsesStream(
       }
       yield text;
     }
-    const error = new UpstreamError({
-      provider: options.provider,
-      upstreamStatus: undefined,
-      upstreamMessage: 'the stream ended before it finished',
-      failure: 'interrupted',
-    });
+    const error = streamInterrupted(options.provider, 'the stream ended before it finished');
     record.errorCode = error.code;
     yield encodeRelayFailure(error, progress);
   } catch (error) {
