@@ -205,6 +205,8 @@ describe('dashboard at /ui in Chromium', {
     const requestBody = (await page.getByLabel('Request body').textContent()) ?? '';
     assert.match(requestBody, /write to \[redacted\]/);
     assert.ok(!requestBody.includes('ops@example.com'));
+    // A JSON body is indented for reading, one field a line.
+    assert.match(requestBody, /\n {2}"model": "openai\/gpt-4o",\n/);
     assert.match((await page.getByLabel('Response body').textContent()) ?? '', /You said: write to \[redacted\]/);
     await shoot('logs');
 

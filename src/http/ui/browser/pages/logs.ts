@@ -34,6 +34,15 @@ interface Attempt {
   latency_ms: number;
 }
 
+/** A JSON body indented for reading; anything else (a stream's text, a cut body) as it was stored. */
+function readable(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
 /** `GET /admin/logs/{request_id}`: the row, its attempts (when kept) and its redacted bodies (with body logging). */
 interface RequestDetail extends LoggedRequest {
   attempt_log: Attempt[] | null;
@@ -70,7 +79,7 @@ function detailSections(detail: RequestDetail): HTMLElement[] {
     h('h3', {}, title),
     text === null
       ? h('p', { class: 'muted' }, 'Not kept: bodies are stored only with LLM_PROXY_LOG_BODIES=true.')
-      : h('pre', { class: 'body', tabindex: 0, 'aria-label': title }, text),
+      : h('pre', { class: 'body', tabindex: 0, 'aria-label': title }, readable(text)),
   ];
   return [
     h('h3', {}, 'Attempts'),
