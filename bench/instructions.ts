@@ -9,6 +9,7 @@
  *
  *   npm run bench:instructions                          bare and governed, 3,000 requests each
  *   npm run bench:instructions -- --modes governed --requests 5000 --top 40
+ *   npm run bench:instructions -- --modes node-floor,bare   the plain-node floor too (the gap is what to find)
  *   npm run bench:instructions -- --node-flags --max-semi-space-size=4
  */
 import { execFileSync } from 'node:child_process';
@@ -18,7 +19,10 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { annotateDump, type InstructionBreakdown } from './lib/callgrind.ts';
 import { stopAll } from './lib/processes.ts';
-import { type LlmProxyMode, type System, startLlmProxy, startMock } from './lib/systems.ts';
+import { type LlmProxyMode, mockOnly, type System, startLlmProxy, startMock, startNodeFloor } from './lib/systems.ts';
+
+/** llm-proxy's modes, and the Node floor (bench/node-floor-proxy.ts, plain `node`) for the gap. */
+type Mode = LlmProxyMode | 'node-floor';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +38,7 @@ const { values } = parseArgs({
 
 const requests = Number(values.requests);
 const warmup = Number(values.warmup);
-const modes = values.modes.split(',') as LlmProxyMode[];
+const modes = values.modes.split(',') as Mode[];
 const dir = join(import.meta.dirname, 'results', 'instructions');
 
 /** Sends exactly `count` requests, `concurrency` at a time; fails on any non-2xx answer. */
@@ -60,17 +64,14 @@ async function send(system: System, count: number, concurrency = 16): Promise<vo
   await pool.close();
 }
 
-async function measure(mode: LlmProxyMode, port: number): Promise<InstructionBreakdown> {
+async function measure(mode: Mode, port: number): Promise<InstructionBreakdown> {
   const prefix = join(dir, `callgrind-${mode}`);
-  const system = await startLlmProxy({
-    dir,
-    cpu: 0,
-    port,
-    mode,
-    wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}.%p`],
-    nodeFlags: ['--perf-basic-prof', ...values['node-flags'].split(' ').filter((flag) => flag !== '')],
-    startTimeoutMs: 180_000,
-  });
+  const wrap = ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}.%p`];
+  const nodeFlags = ['--perf-basic-prof', ...values['node-flags'].split(' ').filter((flag) => flag !== '')];
+  const system =
+    mode === 'node-floor'
+      ? await startNodeFloor(dir, 0, port, mockOnly, { wrap, nodeFlags, startTimeoutMs: 180_000 })
+      : await startLlmProxy({ dir, cpu: 0, port, mode, wrap, nodeFlags, startTimeoutMs: 180_000 });
   const pid = system.process?.pid;
   if (pid === undefined) throw new Error('no process to count');
   await send(system, warmup);
@@ -90,7 +91,7 @@ function perRequest(instructions: number): string {
 }
 
 mkdirSync(dir, { recursive: true });
-const results: Array<{ mode: LlmProxyMode; breakdown: InstructionBreakdown }> = [];
+const results: Array<{ mode: Mode; breakdown: InstructionBreakdown }> = [];
 try {
   for (const [index, mode] of modes.entries()) {
     startMock(dir, 1);
