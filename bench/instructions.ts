@@ -29,10 +29,14 @@ const { values } = parseArgs({
     modes: { type: 'string', default: 'bare,governed' },
     requests: { type: 'string', default: '3000' },
     warmup: { type: 'string', default: '3000' },
+    /** Requests in flight at once (wrk's max-throughput runs keep 64). */
+    concurrency: { type: 'string', default: '16' },
     /** Also list the N costliest functions of each mode (self instructions per request). */
     top: { type: 'string', default: '0' },
     /** Extra Node flags for the gateway, space-separated (`--max-semi-space-size=4`), to compare V8 settings. */
     'node-flags': { type: 'string', default: '' },
+    /** YAML appended to llm-proxy's generated config (`"governance:\n  usage_batch_size: 64\n"`), to compare settings. */
+    yaml: { type: 'string', default: '' },
   },
 });
 
@@ -42,7 +46,7 @@ const modes = values.modes.split(',') as Mode[];
 const dir = join(import.meta.dirname, 'results', 'instructions');
 
 /** Sends exactly `count` requests, `concurrency` at a time; fails on any non-2xx answer. */
-async function send(system: System, count: number, concurrency = 16): Promise<void> {
+async function send(system: System, count: number, concurrency = Number(values.concurrency)): Promise<void> {
   const load = system.chat(false);
   const url = new URL(load.url);
   const pool = new Pool(url.origin, { connections: concurrency });
@@ -71,7 +75,16 @@ async function measure(mode: Mode, port: number): Promise<InstructionBreakdown> 
   const system =
     mode === 'node-floor'
       ? await startNodeFloor(dir, 0, port, mockOnly, { wrap, nodeFlags, startTimeoutMs: 180_000 })
-      : await startLlmProxy({ dir, cpu: 0, port, mode, wrap, nodeFlags, startTimeoutMs: 180_000 });
+      : await startLlmProxy({
+          dir,
+          cpu: 0,
+          port,
+          mode,
+          wrap,
+          nodeFlags,
+          startTimeoutMs: 180_000,
+          extraConfig: values.yaml.replaceAll('\\n', '\n'),
+        });
   const pid = system.process?.pid;
   if (pid === undefined) throw new Error('no process to count');
   await send(system, warmup);
@@ -101,7 +114,9 @@ try {
   await stopAll();
 }
 
-console.log(`Instructions per request (${requests.toLocaleString('en-US')} requests after ${warmup} of warm-up)\n`);
+console.log(
+  `Instructions per request (${requests.toLocaleString('en-US')} requests after ${warmup} of warm-up, ${values.concurrency} at a time)\n`,
+);
 console.log('| mode | work | garbage collector | JIT compilers | total |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const { mode, breakdown } of results) {

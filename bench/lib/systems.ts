@@ -341,6 +341,10 @@ export async function startLlmProxy(options: {
    * serve`, no flags and no environment, to measure what those settings cost and save.
    */
   launch?: 'npm-start' | 'plain';
+  /** YAML appended to the generated config (top-level sections only), to compare settings. */
+  extraConfig?: string;
+  /** More environment (`MALLOC_ARENA_MAX`…), to compare launch settings with `launch: 'plain'`. */
+  extraEnv?: Record<string, string>;
   /** A command the gateway runs under (`valgrind --tool=callgrind …`), Node and its arguments appended. */
   wrap?: readonly string[];
   /** Extra Node flags (`--perf-basic-prof`). */
@@ -362,7 +366,7 @@ export async function startLlmProxy(options: {
       mode === 'bare'
         ? 'governance:\n  usage_records: false\n'
         : 'pricing:\n  openai/gpt-bench: { input: 1, output: 2 }\n  stream/gpt-bench: { input: 1, output: 2 }\n  anthropic/claude-bench: { input: 1, output: 2 }\n'
-    }`,
+    }${options.extraConfig ?? ''}`,
   );
   const env: Record<string, string> = {
     LOG_LEVEL: 'warn',
@@ -372,6 +376,7 @@ export async function startLlmProxy(options: {
     ANTHROPIC_BASE_URL: upstreams.json,
     DATABASE_URL: `sqlite:${join(dir, `llm-proxy-${mode}-${port}.sqlite`)}`,
     ...(plain ? {} : launchEnv),
+    ...options.extraEnv,
   };
   if (mode !== 'bare') env['LLM_PROXY_MASTER_KEY'] = masterKey;
   if (mode === 'governed-redis' && options.redisUrl !== undefined) env['REDIS_URL'] = options.redisUrl;
