@@ -241,7 +241,7 @@ export function renderReport(results: BenchResults): string {
     lines.push(`| ${label(id)} | ${int(idle)} | ${int(tp[id]?.peakRssMb)} | ${int(results.finalRss[id])} |`);
   lines.push(
     '',
-    'The last column includes the open-loop runs at 3,000 req/s, which queue more requests than a system can',
+    'The last column includes the open-loop runs at the higher rate, which queue more requests than a system can',
     'serve when its capacity is near or below that rate; V8 keeps the heap it grew for them.',
   );
   lines.push(
