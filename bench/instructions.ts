@@ -9,6 +9,7 @@
  *
  *   npm run bench:instructions                          bare and governed, 3,000 requests each
  *   npm run bench:instructions -- --modes governed --requests 5000 --top 40
+ *   npm run bench:instructions -- --modes node-floor,bare   the plain-node floor too (the gap is what to find)
  *   npm run bench:instructions -- --node-flags --max-semi-space-size=4
  */
 import { execFileSync } from 'node:child_process';
@@ -18,27 +19,34 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { annotateDump, type InstructionBreakdown } from './lib/callgrind.ts';
 import { stopAll } from './lib/processes.ts';
-import { type LlmProxyMode, type System, startLlmProxy, startMock } from './lib/systems.ts';
+import { type LlmProxyMode, mockOnly, type System, startLlmProxy, startMock, startNodeFloor } from './lib/systems.ts';
+
+/** llm-proxy's modes, and the Node floor (bench/node-floor-proxy.ts, plain `node`) for the gap. */
+type Mode = LlmProxyMode | 'node-floor';
 
 const { values } = parseArgs({
   options: {
     modes: { type: 'string', default: 'bare,governed' },
     requests: { type: 'string', default: '3000' },
     warmup: { type: 'string', default: '3000' },
+    /** Requests in flight at once (wrk's max-throughput runs keep 64). */
+    concurrency: { type: 'string', default: '16' },
     /** Also list the N costliest functions of each mode (self instructions per request). */
     top: { type: 'string', default: '0' },
     /** Extra Node flags for the gateway, space-separated (`--max-semi-space-size=4`), to compare V8 settings. */
     'node-flags': { type: 'string', default: '' },
+    /** YAML appended to llm-proxy's generated config (`"governance:\n  usage_batch_size: 64\n"`), to compare settings. */
+    yaml: { type: 'string', default: '' },
   },
 });
 
 const requests = Number(values.requests);
 const warmup = Number(values.warmup);
-const modes = values.modes.split(',') as LlmProxyMode[];
+const modes = values.modes.split(',') as Mode[];
 const dir = join(import.meta.dirname, 'results', 'instructions');
 
 /** Sends exactly `count` requests, `concurrency` at a time; fails on any non-2xx answer. */
-async function send(system: System, count: number, concurrency = 16): Promise<void> {
+async function send(system: System, count: number, concurrency = Number(values.concurrency)): Promise<void> {
   const load = system.chat(false);
   const url = new URL(load.url);
   const pool = new Pool(url.origin, { connections: concurrency });
@@ -60,17 +68,23 @@ async function send(system: System, count: number, concurrency = 16): Promise<vo
   await pool.close();
 }
 
-async function measure(mode: LlmProxyMode, port: number): Promise<InstructionBreakdown> {
+async function measure(mode: Mode, port: number): Promise<InstructionBreakdown> {
   const prefix = join(dir, `callgrind-${mode}`);
-  const system = await startLlmProxy({
-    dir,
-    cpu: 0,
-    port,
-    mode,
-    wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}.%p`],
-    nodeFlags: ['--perf-basic-prof', ...values['node-flags'].split(' ').filter((flag) => flag !== '')],
-    startTimeoutMs: 180_000,
-  });
+  const wrap = ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}.%p`];
+  const nodeFlags = ['--perf-basic-prof', ...values['node-flags'].split(' ').filter((flag) => flag !== '')];
+  const system =
+    mode === 'node-floor'
+      ? await startNodeFloor(dir, 0, port, mockOnly, { wrap, nodeFlags, startTimeoutMs: 180_000 })
+      : await startLlmProxy({
+          dir,
+          cpu: 0,
+          port,
+          mode,
+          wrap,
+          nodeFlags,
+          startTimeoutMs: 180_000,
+          extraConfig: values.yaml.replaceAll('\\n', '\n'),
+        });
   const pid = system.process?.pid;
   if (pid === undefined) throw new Error('no process to count');
   await send(system, warmup);
@@ -90,7 +104,7 @@ function perRequest(instructions: number): string {
 }
 
 mkdirSync(dir, { recursive: true });
-const results: Array<{ mode: LlmProxyMode; breakdown: InstructionBreakdown }> = [];
+const results: Array<{ mode: Mode; breakdown: InstructionBreakdown }> = [];
 try {
   for (const [index, mode] of modes.entries()) {
     startMock(dir, 1);
@@ -100,7 +114,9 @@ try {
   await stopAll();
 }
 
-console.log(`Instructions per request (${requests.toLocaleString('en-US')} requests after ${warmup} of warm-up)\n`);
+console.log(
+  `Instructions per request (${requests.toLocaleString('en-US')} requests after ${warmup} of warm-up, ${values.concurrency} at a time)\n`,
+);
 console.log('| mode | work | garbage collector | JIT compilers | total |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const { mode, breakdown } of results) {

@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { anthropicAnswer, openAIAnswer } from './lib/canned-answers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,35 +26,8 @@ const delayMs = Number(values['delay-ms']);
 const chunks = Number(values.chunks);
 const chunkGapMs = Number(values['chunk-gap-ms']);
 
-const openAIJson = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 1767000000,
-    model: 'gpt-bench',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'Hello from the benchmark upstream.', refusal: null },
-        logprobs: null,
-        finish_reason: 'stop',
-      },
-    ],
-    usage: { prompt_tokens: 250, completion_tokens: 9, total_tokens: 259, prompt_tokens_details: { cached_tokens: 0 } },
-  }),
-);
-const anthropicJson = Buffer.from(
-  JSON.stringify({
-    id: 'msg_bench',
-    type: 'message',
-    role: 'assistant',
-    model: 'claude-bench',
-    content: [{ type: 'text', text: 'Hello from the benchmark upstream.' }],
-    stop_reason: 'end_turn',
-    stop_sequence: null,
-    usage: { input_tokens: 250, output_tokens: 9, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-  }),
-);
+const openAIJson = Buffer.from(openAIAnswer);
+const anthropicJson = Buffer.from(anthropicAnswer);
 const openAIChunk = (delta: object, finish: string | null = null, extra = '') =>
   Buffer.from(
     `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1767000000,"model":"gpt-bench","choices":[{"index":0,"delta":${JSON.stringify(delta)},"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]${extra}}\n\n`,

@@ -5,24 +5,30 @@
  * and pass the answer's bytes back: a JSON answer read whole first, a stream relayed chunk by chunk as
  * it arrives. No routing table, validation, usage reading, logging, metrics, limits or retries. The
  * benchmark runs it beside llm-proxy so that every run shows how close to Node's own limit on this
- * machine the gateway is (docs/performance.md).
+ * machine the gateway is (docs/performance.md). It runs with plain `node` — no flags, no environment, an
+ * undici Pool with its defaults — as a user would write and start it.
  *
- *   node bench/node-floor-proxy.ts --port 9109 --upstream http://127.0.0.1:9100
+ *   node bench/node-floor-proxy.ts --port 9109 --upstream http://127.0.0.1:9114 [--stream-upstream http://127.0.0.1:9100]
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string' }, upstream: { type: 'string' } },
+  options: { port: { type: 'string' }, upstream: { type: 'string' }, 'stream-upstream': { type: 'string' } },
 });
 if (values.port === undefined || values.upstream === undefined) throw new Error('--port and --upstream are required');
-const upstream = new Pool(values.upstream, { connections: 256 });
+const upstream = new Pool(values.upstream);
+/** Streams may go elsewhere (the benchmark's paced mock), chosen by the parsed body, as a gateway routes. */
+const streamUpstream =
+  values['stream-upstream'] === undefined || values['stream-upstream'] === values.upstream
+    ? upstream
+    : new Pool(values['stream-upstream']);
 const upstreamHeaders = { 'content-type': 'application/json' };
 
 async function proxy(request: IncomingMessage, response: ServerResponse, text: string): Promise<void> {
   const body = JSON.parse(text) as { stream?: unknown };
-  const answer = await upstream.request({
+  const answer = await (body.stream === true ? streamUpstream : upstream).request({
     path: request.url ?? '/',
     method: 'POST',
     headers: upstreamHeaders,

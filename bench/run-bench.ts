@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: the same load against the mock directly, nginx proxy_pass, the Node floor (a bare
- * node:http + undici passthrough), the Portkey gateway and llm-proxy (bare, governed, governed with Redis
- * limits), with every server under test pinned to CPU 0 and the mock and the load generators to CPU 1.
+ * `npm run bench`: the same load against the upstream directly, nginx proxy_pass, the Node floor (a bare
+ * node:http + undici passthrough on plain `node`), the Portkey gateway and llm-proxy (bare, bare on plain
+ * `node`, governed, governed with Redis limits), with every server under test pinned to CPU 0 and the
+ * upstreams and the load generators to CPU 1. Zero-delay JSON calls go to nginx with a canned answer (the
+ * Node mock when nginx is missing), streams to the Node mock, which paces them.
  * Writes BENCHMARKS.md and bench/results/latest.json.
  *
  *   npm run bench                  full run (about 16 minutes, 5 of them the memory soak)
@@ -31,6 +33,7 @@ import { rssMb, stopAll, waitForHttp } from './lib/processes.ts';
 import { type BenchResults, describeMachine, renderReport } from './lib/report.ts';
 import {
   directSystem,
+  mockOnly,
   mockPort,
   portkeyInstalled,
   portkeyVia,
@@ -38,6 +41,7 @@ import {
   slowMockDelayMs,
   slowMockOrigin,
   slowMockPort,
+  startCannedUpstream,
   startLlmProxy,
   startMock,
   startNginx,
@@ -63,7 +67,8 @@ const plan = {
   latencyRounds: quick ? 2 : 5,
   latencySeconds: quick ? 1 : 3,
   openLoopSeconds: quick ? 3 : 8,
-  openLoopRates: [1000, 3000],
+  /** 1,000 req/s, and half of llm-proxy bare's capacity (measured in the run): the second rate is added then. */
+  openLoopRates: [1000],
   streamRounds: quick ? 1 : 2,
   streams: quick ? 5 : 15,
   soakSeconds: Number(values['soak-seconds'] ?? (quick ? 20 : 300)),
@@ -99,19 +104,28 @@ async function main(): Promise<void> {
   }
   startMock(dir, loadCpu);
   await waitForHttp(`http://127.0.0.1:${mockPort}/`);
+  const canned = await startCannedUpstream(dir, loadCpu);
+  if (canned === undefined)
+    log(
+      'nginx is not installed: the zero-delay JSON upstream is the Node mock, which caps every row near its own rate',
+    );
+  const upstreams = canned === undefined ? mockOnly : { json: canned, stream: mockOnly.stream };
   const redisUrl =
     (await startRedis(dir, loadCpu, 9107)) ?? ((await redisReachable()) ? 'redis://127.0.0.1:6379/14' : undefined);
-  const nginx = await startNginx(dir, serverCpu, 9101);
-  const nodeFloor = await startNodeFloor(dir, serverCpu, 9109);
-  const portkey = await startPortkey(dir, serverCpu, 9102);
-  const bare = await startLlmProxy({ dir, cpu: serverCpu, port: 9103, mode: 'bare' });
-  const governed = await startLlmProxy({ dir, cpu: serverCpu, port: 9104, mode: 'governed' });
+  const nginx = await startNginx(dir, serverCpu, 9101, upstreams);
+  const nodeFloor = await startNodeFloor(dir, serverCpu, 9109, upstreams);
+  const portkey = await startPortkey(dir, serverCpu, 9102, upstreams);
+  const bare = await startLlmProxy({ dir, cpu: serverCpu, port: 9103, mode: 'bare', upstreams });
+  const barePlain = await startLlmProxy({ dir, cpu: serverCpu, port: 9113, mode: 'bare', upstreams, launch: 'plain' });
+  const governed = await startLlmProxy({ dir, cpu: serverCpu, port: 9104, mode: 'governed', upstreams });
   const governedRedis =
     redisUrl === undefined
       ? undefined
-      : await startLlmProxy({ dir, cpu: serverCpu, port: 9105, mode: 'governed-redis', redisUrl });
-  const direct = directSystem();
-  const proxies = [nginx, nodeFloor, portkey, bare, governed, governedRedis].filter((item) => item !== undefined);
+      : await startLlmProxy({ dir, cpu: serverCpu, port: 9105, mode: 'governed-redis', redisUrl, upstreams });
+  const direct = directSystem(upstreams);
+  const proxies = [nginx, nodeFloor, portkey, bare, barePlain, governed, governedRedis].filter(
+    (item) => item !== undefined,
+  );
   const systems = [direct, ...proxies];
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss: Record<string, number> = {};
@@ -138,7 +152,7 @@ async function main(): Promise<void> {
   });
 
   log('bare with --workers 2 (unpinned: it shares both CPUs with the mock and wrk)');
-  const workers = await startLlmProxy({ dir, cpu: undefined, port: 9106, mode: 'bare', workers: 2 });
+  const workers = await startLlmProxy({ dir, cpu: undefined, port: 9106, mode: 'bare', workers: 2, upstreams });
   const scaling = await measureThroughput([{ id: workers.id, request: workers.chat(false), system: workers }], {
     ...placement,
     rounds: plan.throughputRounds,
@@ -152,6 +166,9 @@ async function main(): Promise<void> {
     seconds: plan.latencySeconds,
   });
 
+  // Issue 27: p99 at half of llm-proxy's capacity, against the floor's at the same rate.
+  const halfCapacity = Math.round((throughput['bare']?.medianRps ?? 6000) / 2 / 100) * 100;
+  if (!plan.openLoopRates.includes(halfCapacity)) plan.openLoopRates.push(halfCapacity);
   log(`open loop at ${plan.openLoopRates.join(' and ')} req/s`);
   const openLoop: Record<string, OpenLoopResult[]> = {};
   for (const system of systems) {
@@ -171,7 +188,7 @@ async function main(): Promise<void> {
   // A fresh process, so the soak shows memory from start-up on rather than the high-water mark the open-loop
   // overload runs above left behind.
   log(`memory soak: ${plan.soakSeconds} s of max load on a fresh llm-proxy governed`);
-  const fresh = await startLlmProxy({ dir, cpu: serverCpu, port: 9108, mode: 'governed' });
+  const fresh = await startLlmProxy({ dir, cpu: serverCpu, port: 9108, mode: 'governed', upstreams });
   const soak = await measureSoak(fresh, { ...placement, seconds: plan.soakSeconds });
 
   const results: BenchResults = {
@@ -214,7 +231,7 @@ async function overloadSection(): Promise<{ results: Record<string, OverloadResu
   await waitForHttp(`${slowMockOrigin}/`);
   const systems = [
     await startLlmProxy({ dir, cpu: serverCpu, port: 9111, mode: 'bare', upstreamOrigin: slowMockOrigin }),
-    portkeyVia(await startPortkey(dir, serverCpu, 9112), slowMockOrigin),
+    portkeyVia(await startPortkey(dir, serverCpu, 9112, mockOnly), slowMockOrigin),
   ];
   const options = {
     ...placement,

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { turbofanThresholdFlag } from '../../src/cli/runtime-v8-flags.ts';
+import { anthropicAnswer, openAIAnswer } from './canned-answers.ts';
 import { type Started, startProcess, waitForHttp } from './processes.ts';
 import type { LoadRequest } from './wrk.ts';
 
@@ -17,6 +17,82 @@ export const mockPort = 9100;
 const launchEnv = { MALLOC_ARENA_MAX: '1', MALLOC_TRIM_THRESHOLD_: '131072' };
 const launchNodeFlags = ['--max-semi-space-size=4', '--no-maglev'];
 const mockOrigin = `http://127.0.0.1:${mockPort}`;
+
+/**
+ * Where the proxies send what: zero-delay JSON answers to `json` (nginx with a canned answer when
+ * installed, which costs so little that it is never the bottleneck), streams to `stream` (the Node mock,
+ * which paces SSE events and stamps each token). Without nginx both are the Node mock.
+ */
+export interface Upstreams {
+  json: string;
+  stream: string;
+}
+
+export const mockOnly: Upstreams = { json: mockOrigin, stream: mockOrigin };
+
+export const cannedPort = 9114;
+
+function findNginx(): string | undefined {
+  return ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path));
+}
+
+/** An nginx string literal in single quotes. */
+function nginxQuoted(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The top of every nginx.conf the benchmark writes: one worker, files in `dir`, no access log. */
+function nginxPreamble(dir: string, name: string): string {
+  return `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;
+daemon off;
+pid ${dir}/${name}.pid;
+error_log ${dir}/${name}-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  client_body_temp_path ${dir}/${name}-body;
+  proxy_temp_path ${dir}/${name}-proxy;
+  fastcgi_temp_path ${dir}/${name}-fastcgi;
+  uwsgi_temp_path ${dir}/${name}-uwsgi;
+  scgi_temp_path ${dir}/${name}-scgi;
+`;
+}
+
+/**
+ * The zero-delay JSON upstream: nginx answering every Chat Completions and Messages call with the canned
+ * answer (`return 200`), pinned to `cpu` with the load generators. The Node mock spent as much CPU per
+ * request as a proxy and capped every row near its own rate; nginx answers several times faster. Undefined
+ * when nginx is not installed (the caller falls back to the Node mock).
+ */
+export async function startCannedUpstream(dir: string, cpu: number, port = cannedPort): Promise<string | undefined> {
+  const nginx = findNginx();
+  if (nginx === undefined) return undefined;
+  const conf = join(dir, 'canned-upstream.conf');
+  writeFileSync(
+    conf,
+    `${nginxPreamble(dir, 'canned-upstream')}  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    default_type application/json;
+    location = /v1/chat/completions { return 200 ${nginxQuoted(openAIAnswer)}; }
+    location = /v1/messages { return 200 ${nginxQuoted(anthropicAnswer)}; }
+    location / { return 200 'ok'; }
+  }
+}
+`,
+  );
+  startProcess({
+    name: 'canned-upstream',
+    cpu,
+    command: nginx,
+    args: ['-c', conf, '-p', dir],
+    logFile: join(dir, 'canned-upstream.log'),
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/`);
+  return origin;
+}
 
 /** Something the load is sent to: the mock itself, or a proxy in front of it. */
 export interface System {
@@ -92,13 +168,16 @@ export function portkeyVia(portkey: System, origin: string): System {
   };
 }
 
-export function directSystem(): System {
+export function directSystem(upstreams: Upstreams): System {
   return {
     id: 'direct',
-    label: 'direct to the mock',
+    label:
+      upstreams.json === upstreams.stream
+        ? 'direct to the mock'
+        : 'direct to the upstream (nginx canned / mock for streams)',
     process: undefined,
     chat: (stream) => ({
-      url: `${mockOrigin}/v1/chat/completions`,
+      url: `${stream ? upstreams.stream : upstreams.json}/v1/chat/completions`,
       headers: json,
       body: chatBody('gpt-bench', stream),
     }),
@@ -106,34 +185,31 @@ export function directSystem(): System {
   };
 }
 
-/** nginx `proxy_pass` with upstream keep-alive and no buffering: the floor of one proxy hop. */
-export async function startNginx(dir: string, cpu: number, port: number): Promise<System | undefined> {
-  const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path));
+/**
+ * nginx `proxy_pass` with upstream keep-alive and no buffering: the floor of one proxy hop. JSON calls go
+ * to the JSON upstream, calls under `/stream/` to the streaming one.
+ */
+export async function startNginx(
+  dir: string,
+  cpu: number,
+  port: number,
+  upstreams: Upstreams,
+): Promise<System | undefined> {
+  const nginx = findNginx();
   if (nginx === undefined) return undefined;
   const conf = join(dir, 'nginx.conf');
+  const hostPort = (origin: string) => new URL(origin).host;
   writeFileSync(
     conf,
-    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/nginx-body;
-  proxy_temp_path ${dir}/nginx-proxy;
-  fastcgi_temp_path ${dir}/nginx-fastcgi;
-  uwsgi_temp_path ${dir}/nginx-uwsgi;
-  scgi_temp_path ${dir}/nginx-scgi;
-  upstream mock { server 127.0.0.1:${mockPort}; keepalive 256; }
+    `${nginxPreamble(dir, 'nginx')}  upstream json { server ${hostPort(upstreams.json)}; keepalive 256; }
+  upstream stream { server ${hostPort(upstreams.stream)}; keepalive 256; }
+  proxy_http_version 1.1;
+  proxy_set_header Connection "";
+  proxy_buffering off;
   server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://mock;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
+    listen 127.0.0.1:${port} backlog=4096;
+    location /stream/ { proxy_pass http://stream/; }
+    location / { proxy_pass http://json; }
   }
 }
 `,
@@ -152,38 +228,53 @@ http {
     id: 'nginx',
     label: 'nginx proxy_pass',
     process: undefined,
-    chat: (stream) => ({ url: `${origin}/v1/chat/completions`, headers: json, body: chatBody('gpt-bench', stream) }),
+    chat: (stream) => ({
+      url: `${origin}${stream ? '/stream' : ''}/v1/chat/completions`,
+      headers: json,
+      body: chatBody('gpt-bench', stream),
+    }),
     translated: undefined,
   };
 }
 
 /**
- * The floor of a gateway on Node (bench/node-floor-proxy.ts): node:http and an undici Pool, the
- * request parsed once, the bytes passed through, nothing else. Run with llm-proxy's runtime settings
- * (`launchEnv`, `launchNodeFlags` and the TurboFan threshold `serve` sets), so that the two differ only in code.
+ * The floor of a gateway on Node (bench/node-floor-proxy.ts): node:http and an undici Pool, the request
+ * parsed once, the bytes passed through, nothing else — run with plain `node`, no flags, no environment,
+ * as anyone would write and start it (issue 27).
  */
-export async function startNodeFloor(dir: string, cpu: number, port: number): Promise<System> {
+export async function startNodeFloor(
+  dir: string,
+  cpu: number,
+  port: number,
+  upstreams: Upstreams,
+  /** For bench:instructions: a command to run under, Node flags, and a longer start-up wait. */
+  instrumented:
+    | { wrap: readonly string[]; nodeFlags: readonly string[]; startTimeoutMs: number }
+    | undefined = undefined,
+): Promise<System> {
   const started = startProcess({
     name: 'node-floor',
     cpu,
-    command: process.execPath,
+    command: instrumented?.wrap[0] ?? process.execPath,
     args: [
-      ...launchNodeFlags,
-      turbofanThresholdFlag,
+      ...(instrumented === undefined
+        ? []
+        : [...instrumented.wrap.slice(1), process.execPath, ...instrumented.nodeFlags]),
       join(root, 'bench', 'node-floor-proxy.ts'),
       '--port',
       String(port),
       '--upstream',
-      mockOrigin,
+      upstreams.json,
+      '--stream-upstream',
+      upstreams.stream,
     ],
-    env: launchEnv,
     logFile: join(dir, 'node-floor.log'),
   });
   const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${origin}/`);
+  await waitForHttp(`${origin}/`, instrumented?.startTimeoutMs);
   return {
     id: 'node-floor',
-    label: 'Node floor (node:http + undici passthrough)',
+    label: 'Node floor (plain node: node:http + undici passthrough)',
     process: started,
     chat: (stream) => ({ url: `${origin}/v1/chat/completions`, headers: json, body: chatBody('gpt-bench', stream) }),
     translated: undefined,
@@ -191,7 +282,7 @@ export async function startNodeFloor(dir: string, cpu: number, port: number): Pr
 }
 
 /** The Portkey gateway from npm (bench/node_modules), routed by its headers to the mock. */
-export async function startPortkey(dir: string, cpu: number, port: number): Promise<System> {
+export async function startPortkey(dir: string, cpu: number, port: number, upstreams: Upstreams): Promise<System> {
   const started = startProcess({
     name: 'portkey',
     cpu,
@@ -202,11 +293,11 @@ export async function startPortkey(dir: string, cpu: number, port: number): Prom
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(`${origin}/`);
-  const headers = (provider: string) => ({
+  const headers = (provider: string, upstream = upstreams.json) => ({
     ...json,
     authorization: 'Bearer sk-bench',
     'x-portkey-provider': provider,
-    'x-portkey-custom-host': `${mockOrigin}/v1`,
+    'x-portkey-custom-host': `${upstream}/v1`,
   });
   return {
     id: 'portkey',
@@ -214,7 +305,7 @@ export async function startPortkey(dir: string, cpu: number, port: number): Prom
     process: started,
     chat: (stream) => ({
       url: `${origin}/v1/chat/completions`,
-      headers: headers('openai'),
+      headers: headers('openai', stream ? upstreams.stream : upstreams.json),
       body: chatBody('gpt-bench', stream),
     }),
     translated: () => ({
@@ -231,6 +322,8 @@ export type LlmProxyMode = 'bare' | 'governed' | 'governed-redis';
  * llm-proxy from this checkout. Bare: no master key, no usage rows. Governed: a master key, a virtual
  * key with rpm/tpm/budget/parallel limits on every request, usage rows written to SQLite, a priced
  * model (so the budget counts); `governed-redis` keeps the limits in Redis, as replicas would.
+ * JSON calls go to `openai` (the JSON upstream), streams to a second OpenAI instance named `stream`
+ * (the paced mock): the same code path, another base URL.
  */
 export async function startLlmProxy(options: {
   dir: string;
@@ -239,8 +332,19 @@ export async function startLlmProxy(options: {
   mode: LlmProxyMode;
   workers?: number;
   redisUrl?: string;
-  /** Another upstream than the zero-delay mock (the overload run's slow one). */
+  /** Where JSON calls and streams go (default: the Node mock for both). */
+  upstreams?: Upstreams;
+  /** Another upstream than the zero-delay ones for everything (the overload run's slow one). */
   upstreamOrigin?: string;
+  /**
+   * `npm-start`: as `npm start` runs it (glibc settings and V8 flags); `plain`: `node bin/llm-proxy.js
+   * serve`, no flags and no environment, to measure what those settings cost and save.
+   */
+  launch?: 'npm-start' | 'plain';
+  /** YAML appended to the generated config (top-level sections only), to compare settings. */
+  extraConfig?: string;
+  /** More environment (`MALLOC_ARENA_MAX`…), to compare launch settings with `launch: 'plain'`. */
+  extraEnv?: Record<string, string>;
   /** A command the gateway runs under (`valgrind --tool=callgrind …`), Node and its arguments appended. */
   wrap?: readonly string[];
   /** Extra Node flags (`--perf-basic-prof`). */
@@ -249,22 +353,30 @@ export async function startLlmProxy(options: {
   startTimeoutMs?: number;
 }): Promise<System> {
   const { dir, port, mode } = options;
+  const plain = options.launch === 'plain';
   const config = join(dir, `llm-proxy-${mode}-${port}.yaml`);
   const masterKey = 'sk-bench-master-key-0123456789abcdef';
+  const upstreams =
+    options.upstreamOrigin === undefined
+      ? (options.upstreams ?? mockOnly)
+      : { json: options.upstreamOrigin, stream: options.upstreamOrigin };
   writeFileSync(
     config,
-    mode === 'bare'
-      ? 'governance:\n  usage_records: false\n'
-      : 'pricing:\n  openai/gpt-bench: { input: 1, output: 2 }\n  anthropic/claude-bench: { input: 1, output: 2 }\n',
+    `providers:\n  stream: { type: openai, api_key: sk-bench, base_url: "${upstreams.stream}/v1" }\n${
+      mode === 'bare'
+        ? 'governance:\n  usage_records: false\n'
+        : 'pricing:\n  openai/gpt-bench: { input: 1, output: 2 }\n  stream/gpt-bench: { input: 1, output: 2 }\n  anthropic/claude-bench: { input: 1, output: 2 }\n'
+    }${options.extraConfig ?? ''}`,
   );
   const env: Record<string, string> = {
     LOG_LEVEL: 'warn',
     OPENAI_API_KEY: 'sk-bench',
-    OPENAI_BASE_URL: `${options.upstreamOrigin ?? mockOrigin}/v1`,
+    OPENAI_BASE_URL: `${upstreams.json}/v1`,
     ANTHROPIC_API_KEY: 'sk-ant-bench',
-    ANTHROPIC_BASE_URL: options.upstreamOrigin ?? mockOrigin,
+    ANTHROPIC_BASE_URL: upstreams.json,
     DATABASE_URL: `sqlite:${join(dir, `llm-proxy-${mode}-${port}.sqlite`)}`,
-    ...launchEnv,
+    ...(plain ? {} : launchEnv),
+    ...options.extraEnv,
   };
   if (mode !== 'bare') env['LLM_PROXY_MASTER_KEY'] = masterKey;
   if (mode === 'governed-redis' && options.redisUrl !== undefined) env['REDIS_URL'] = options.redisUrl;
@@ -275,7 +387,7 @@ export async function startLlmProxy(options: {
     command: options.wrap?.[0] ?? process.execPath,
     args: [
       ...(options.wrap === undefined ? [] : [...options.wrap.slice(1), process.execPath]),
-      ...launchNodeFlags,
+      ...(plain ? [] : launchNodeFlags),
       ...(options.nodeFlags ?? []),
       join(root, 'bin', 'llm-proxy.js'),
       'serve',
@@ -293,13 +405,13 @@ export async function startLlmProxy(options: {
   const auth = mode === 'bare' ? {} : { authorization: `Bearer ${await createVirtualKey(origin, masterKey)}` };
   const headers = { ...json, ...auth };
   return {
-    id: `${workers > 1 ? `${mode}-workers-${workers}` : mode}${options.upstreamOrigin === undefined ? '' : '-slow-upstream'}`,
-    label: `llm-proxy ${mode}${workers > 1 ? `, --workers ${workers}` : ''}${options.upstreamOrigin === undefined ? '' : ', 1 s upstream'}`,
+    id: `${workers > 1 ? `${mode}-workers-${workers}` : mode}${plain ? '-plain-node' : ''}${options.upstreamOrigin === undefined ? '' : '-slow-upstream'}`,
+    label: `llm-proxy ${mode}${workers > 1 ? `, --workers ${workers}` : ''}${plain ? ', plain `node` (no launch flags)' : ''}${options.upstreamOrigin === undefined ? '' : ', 1 s upstream'}`,
     process: workers > 1 ? undefined : started,
     chat: (stream) => ({
       url: `${origin}/v1/chat/completions`,
       headers,
-      body: chatBody('openai/gpt-bench', stream),
+      body: chatBody(stream ? 'stream/gpt-bench' : 'openai/gpt-bench', stream),
     }),
     translated: () => ({
       url: `${origin}/v1/chat/completions`,

@@ -19,29 +19,49 @@ const closeBracket = 0x5d;
 const openBrace = 0x7b;
 const closeBrace = 0x7d;
 
+/** `scanJsonText`'s findings, as bits. */
+export const tooDeep = 1;
+/** A string that reads `__proto__` or `constructor` as written (a key that could poison a prototype). */
+export const namesPrototypeKey = 2;
+
 /**
- * Whether valid JSON text nests arrays and objects deeper than `maxNestingDepth`. One pass over the
- * structure: strings — most of a request's bytes — are skipped with `indexOf` jumps from quote to
- * quote, so the cost follows the number of values, not of bytes (measured: under a tenth of
- * `JSON.parse`'s time on a chat body, about a third on a body of tool schemas).
+ * One pass over valid JSON text's structure: whether it nests arrays and objects deeper than `limit`
+ * (`tooDeep`), and whether any of its strings is `__proto__` or `constructor` as written
+ * (`namesPrototypeKey`; one spelled with `\u` escapes is not seen here). Strings — most of a request's
+ * bytes — are skipped with `indexOf` jumps from quote to quote, so the cost follows the number of values,
+ * not of bytes (measured: under a tenth of `JSON.parse`'s time on a chat body, about a third on a body of
+ * tool schemas); the two names are recognised by their length first. Stops at the first `tooDeep`.
  */
-export function exceedsNestingDepth(text: string, limit = maxNestingDepth): boolean {
-  if (limit === maxNestingDepth && text.length < shortestTooDeep) return false;
+export function scanJsonText(text: string, limit = maxNestingDepth): number {
+  let found = 0;
   let depth = 0;
   const length = text.length;
   for (let index = 0; index < length; index++) {
     const code = text.charCodeAt(index);
     if (code === quote) {
-      index = closingQuote(text, index);
-      if (index === -1) return false;
+      const close = closingQuote(text, index);
+      if (close === -1) return found;
+      const chars = close - index - 1;
+      if (
+        (chars === 9 && text.startsWith('__proto__', index + 1)) ||
+        (chars === 11 && text.startsWith('constructor', index + 1))
+      )
+        found |= namesPrototypeKey;
+      index = close;
     } else if (code === openBracket || code === openBrace) {
       depth++;
-      if (depth > limit) return true;
+      if (depth > limit) return found | tooDeep;
     } else if (code === closeBracket || code === closeBrace) {
       depth--;
     }
   }
-  return false;
+  return found;
+}
+
+/** Whether valid JSON text nests arrays and objects deeper than `limit` (see `scanJsonText`). */
+export function exceedsNestingDepth(text: string, limit = maxNestingDepth): boolean {
+  if (limit === maxNestingDepth && text.length < shortestTooDeep) return false;
+  return (scanJsonText(text, limit) & tooDeep) !== 0;
 }
 
 /** The index of the quote closing the string opened at `open` (-1 if none): the next one not escaped. */

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseAnnotate } from '../../bench/lib/callgrind.ts';
+import { anthropicAnswer, openAIAnswer } from '../../bench/lib/canned-answers.ts';
+import { stopAll } from '../../bench/lib/processes.ts';
 import { medianRoundRatio, percentile } from '../../bench/lib/stats.ts';
-import { chatBody } from '../../bench/lib/systems.ts';
+import { chatBody, startCannedUpstream } from '../../bench/lib/systems.ts';
 import { parseWrk } from '../../bench/lib/wrk.ts';
 
 const run = promisify(execFile);
@@ -203,5 +205,58 @@ Ir  file:function
         floor.kill();
       }
     });
+
+    it('the Node floor proxy sends streams to --stream-upstream and JSON calls to --upstream', async () => {
+      const port = await freePort();
+      // Nothing listens on the JSON upstream: a JSON call fails there, a stream is answered by the mock.
+      const deadUpstream = `http://127.0.0.1:${await freePort()}`;
+      const floor = spawn(
+        process.execPath,
+        [
+          join(bench, 'node-floor-proxy.ts'),
+          '--port',
+          String(port),
+          '--upstream',
+          deadUpstream,
+          '--stream-upstream',
+          origin,
+        ],
+        { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] },
+      );
+      try {
+        await new Promise((resolve) => floor.once('message', resolve));
+        const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+        const stream = await fetch(url, { method: 'POST', body: chatBody('gpt-bench', true) });
+        assert.equal((await stream.text()).match(/tok@\d+/g)?.length, 8);
+        const json = await fetch(url, { method: 'POST', body: chatBody('gpt-bench', false) });
+        assert.equal(json.status, 502);
+      } finally {
+        floor.kill();
+      }
+    });
+  });
+
+  it('the canned nginx upstream answers Chat Completions and Messages with the mock’s bytes, as JSON', {
+    skip: ['/usr/sbin/nginx', '/usr/bin/nginx'].some((path) => existsSync(path)) ? false : 'nginx is not installed',
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llm-proxy-canned-'));
+    try {
+      const origin = await startCannedUpstream(dir, 0, await freePort());
+      assert.ok(origin !== undefined);
+      for (const [path, answer] of [
+        ['/v1/chat/completions', openAIAnswer],
+        ['/v1/messages', anthropicAnswer],
+      ] as const) {
+        // Two calls on one connection: the body is read and dropped, and the connection kept.
+        for (let call = 0; call < 2; call++) {
+          const response = await fetch(`${origin}${path}`, { method: 'POST', body: chatBody('gpt-bench', false) });
+          assert.equal(response.status, 200);
+          assert.equal(response.headers.get('content-type'), 'application/json');
+          assert.equal(await response.text(), answer);
+        }
+      }
+    } finally {
+      await stopAll();
+    }
   });
 });
