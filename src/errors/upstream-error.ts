@@ -134,3 +134,13 @@ function isRetryableFailure(options: UpstreamErrorOptions): boolean {
 export function streamInterrupted(provider: string, message: string): UpstreamError {
   return new UpstreamError({ provider, upstreamStatus: undefined, upstreamMessage: message, failure: 'interrupted' });
 }
+
+/** A 2xx answer the gateway cannot read (not JSON, not the format's shape): a 502 saying what was wrong. */
+export function invalidResponse(provider: string, detail: string): UpstreamError {
+  return new UpstreamError({
+    provider,
+    upstreamStatus: undefined,
+    upstreamMessage: detail,
+    failure: 'invalid-response',
+  });
+}

@@ -1,8 +1,7 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { streamInterrupted } from '../../errors/upstream-error.ts';
+import { invalidResponse, streamInterrupted } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { compileChecker } from '../shared/json-checker.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import { type AnthropicStreamEvent, AnthropicStreamEventSchema } from './anthropic-messages-api.ts';
 import { convertAnthropicUsage } from './convert-anthropic-usage.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';

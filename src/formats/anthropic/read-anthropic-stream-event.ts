@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse, UpstreamError } from '../../errors/upstream-error.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 
 /**
@@ -130,10 +130,5 @@ export function anthropicStreamError(
 
 /** A stream event whose data is not a JSON event: no SDK could read it either. */
 export function unreadableAnthropicStreamEvent(provider: string): UpstreamError {
-  return new UpstreamError({
-    provider,
-    upstreamStatus: undefined,
-    upstreamMessage: 'a stream event was not a JSON event',
-    failure: 'invalid-response',
-  });
+  return invalidResponse(provider, 'a stream event was not a JSON event');
 }

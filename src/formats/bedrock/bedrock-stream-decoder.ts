@@ -1,10 +1,9 @@
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse, streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { compileChecker } from '../shared/json-checker.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import {
   BedrockExceptionSchema,
   type BedrockStreamPayload,

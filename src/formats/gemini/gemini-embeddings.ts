@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { invalidResponse } from '../../errors/upstream-error.ts';
 import { isObject } from '../shared/json-reader.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
 
 /** OpenAI `input` → the texts to embed; token-id arrays have no Gemini equivalent. */
 export function embeddingInputs(input: unknown): string[] {

@@ -1,21 +1,11 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse, streamInterrupted, UpstreamError } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { convertGeminiUsage } from './convert-gemini-usage.ts';
 import type { GeminiResponse, GeminiUsageMetadata } from './gemini-api.ts';
 import { toolCallIdWithSignature } from './gemini-tool-call-id.ts';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.ts';
 import { readGeminiStreamEvent } from './read-gemini-stream-event.ts';
-
-/** An upstream chunk the decoder cannot read: a 502 like any unreadable answer. */
-function invalidChunk(provider: string, detail: string): UpstreamError {
-  return new UpstreamError({
-    provider,
-    upstreamStatus: undefined,
-    upstreamMessage: detail,
-    failure: 'invalid-response',
-  });
-}
 
 /**
  * Gemini `alt=sse` chunks → canonical stream parts. Each chunk is a whole `GenerateContentResponse`
@@ -47,7 +37,7 @@ export class GeminiStreamDecoder {
   push(data: string): StreamPart[] {
     if (this.#ended) return [];
     const read = readGeminiStreamEvent(data);
-    if (read.kind === 'invalid') return this.fail(invalidChunk(this.#provider, read.detail));
+    if (read.kind === 'invalid') return this.fail(invalidResponse(this.#provider, read.detail));
     if (read.kind === 'error') {
       return this.fail(
         new UpstreamError({

@@ -1,8 +1,7 @@
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse, UpstreamError } from '../../errors/upstream-error.ts';
 import type { AssistantContentPart } from '../internal/chat-request.ts';
 import type { ChatResponse } from '../internal/chat-response.ts';
 import { compileChecker } from '../shared/json-checker.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import { convertOpenAIUsage } from './convert-openai-usage.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import { type OpenAIChatResponse, OpenAIChatResponseSchema } from './openai-chat-api.ts';

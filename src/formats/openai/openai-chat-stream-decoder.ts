@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import { streamInterrupted } from '../../errors/upstream-error.ts';
+import { invalidResponse, streamInterrupted } from '../../errors/upstream-error.ts';
 import type { StreamPart } from '../internal/stream-part.ts';
 import { emptyUsage, type Usage } from '../internal/usage.ts';
 import { compileChecker } from '../shared/json-checker.ts';
-import { invalidResponse } from '../shared/parse-upstream-json.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import { type OpenAIChatChunk, OpenAIChatChunkSchema, type OpenAIToolCallDelta } from './openai-chat-api.ts';
 import {

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse, UpstreamError } from '../../errors/upstream-error.ts';
 import type { Usage } from '../internal/usage.ts';
 import { isObject, type JsonObject } from '../shared/json-reader.ts';
 import { readOpenAIUsage } from './convert-openai-usage.ts';
@@ -93,12 +93,7 @@ export function openAIStreamError(provider: string, error: unknown): UpstreamErr
 
 /** A stream event whose data is not a JSON object: no SDK could read it either. */
 export function unreadableOpenAIStreamEvent(provider: string): UpstreamError {
-  return new UpstreamError({
-    provider,
-    upstreamStatus: undefined,
-    upstreamMessage: 'a stream event was not JSON',
-    failure: 'invalid-response',
-  });
+  return invalidResponse(provider, 'a stream event was not JSON');
 }
 
 function deltaChars(delta: JsonObject): number {

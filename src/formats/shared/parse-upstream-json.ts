@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse } from '../../errors/upstream-error.ts';
 import type { JsonChecker } from './json-checker.ts';
 
 /**
@@ -14,14 +14,4 @@ export function parseUpstreamJson<T>(text: string, checker: JsonChecker<T>, prov
   }
   if (!checker.check(value)) throw invalidResponse(provider, checker.firstError(value) ?? 'unexpected shape');
   return value;
-}
-
-/** An `UpstreamError` for a 2xx answer the gateway cannot read. */
-export function invalidResponse(provider: string, detail: string): UpstreamError {
-  return new UpstreamError({
-    provider,
-    upstreamStatus: undefined,
-    upstreamMessage: detail,
-    failure: 'invalid-response',
-  });
 }

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse, type UpstreamError } from '../../errors/upstream-error.ts';
 
 /**
  * Whether a forwarded upstream body is a JSON object. A body whose trailing `usage` object was read
@@ -20,12 +20,7 @@ export function isJsonObjectText(text: string, usageRead: boolean): boolean {
 
 /** The 502 for a forwarded 2xx answer that is not a JSON object, as the translated path answers it. */
 export function unreadableAnswer(provider: string): UpstreamError {
-  return new UpstreamError({
-    provider,
-    upstreamStatus: undefined,
-    upstreamMessage: 'the answer is not a JSON object',
-    failure: 'invalid-response',
-  });
+  return invalidResponse(provider, 'the answer is not a JSON object');
 }
 
 function firstNonBlank(text: string): number {

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../errors/upstream-error.ts';
+import { invalidResponse } from '../../errors/upstream-error.ts';
 
 /** Largest non-streaming upstream body the gateway buffers (translated responses are parsed whole). */
 export const maxResponseBytes = 64 * 1024 * 1024;
@@ -18,12 +18,7 @@ export async function readBodyBytes(
     size += chunk.length;
     if (size > limit) {
       body.destroy();
-      throw new UpstreamError({
-        provider: options.provider,
-        upstreamStatus: undefined,
-        upstreamMessage: `response body larger than ${limit} bytes`,
-        failure: 'invalid-response',
-      });
+      throw invalidResponse(options.provider, `response body larger than ${limit} bytes`);
     }
     chunks.push(chunk);
   }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { invalidResponse } from '../../formats/shared/parse-upstream-json.ts';
+import { invalidResponse } from '../../errors/upstream-error.ts';
 import type { ProviderSettings } from '../provider-definition.ts';
 import { BodyTooLarge, type BufferedAnswer, dispatchBuffered } from './dispatch-buffered.ts';
 import { maxResponseBytes, readBodyBytes } from './read-body.ts';
