@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { adminCaller } from '../support/admin-caller.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { sleep } from '../support/mock-upstream-server.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
@@ -21,17 +22,7 @@ for (const limits of ['in-memory', 'Redis'] as const) {
     const upstream = new MockOpenAIUpstream(testKeys.openai);
     let gateway: TestGateway;
 
-    const admin = async (path: string, body?: unknown) => {
-      const response = await fetch(`${gateway.url}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: {
-          authorization: `Bearer ${masterKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return (await response.json()) as Json;
-    };
+    const admin = adminCaller(() => gateway.url, masterKey);
     const call = (key: string, body: Json, signal?: AbortSignal) =>
       fetch(`${gateway.url}/v1/chat/completions`, {
         method: 'POST',

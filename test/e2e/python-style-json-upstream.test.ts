@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { adminCaller } from '../support/admin-caller.ts';
 import { sleep } from '../support/mock-upstream-server.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
@@ -105,17 +106,7 @@ describe('an upstream writing Python-style JSON is metered exactly, streamed or 
   const upstream = pythonStyleUpstream();
   let gateway: TestGateway;
 
-  const admin = async (path: string, body?: unknown) => {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: `Bearer ${masterKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return (await response.json()) as Json;
-  };
+  const admin = adminCaller(() => gateway.url, masterKey);
   /** Makes one call with a fresh key; answers the caller's text and the key's metered tokens. */
   const meteredCall = async (path: string, body: Json) => {
     const created = await admin('/admin/keys', { name: 'python-json' });

@@ -5,6 +5,12 @@ import OpenAI from 'openai';
 import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
 import { sleep } from '../support/mock-upstream-server.ts';
+import {
+  anthropicMessageStart,
+  anthropicTextBlock,
+  openAIContentChunk,
+  openAIRoleChunk,
+} from '../support/raw-sse-events.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { testKeys } from '../support/test-keys.ts';
 
@@ -22,15 +28,7 @@ models:
     retries: 2
 `;
 
-const roleChunk =
-  'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n';
-const contentChunk = (text: string) =>
-  `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"${text}"},"finish_reason":null}]}\n\n`;
-const messageStart =
-  'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[],"stop_reason":null,"usage":{"input_tokens":31,"output_tokens":1}}}\n\n';
-const textBlock = (text: string) =>
-  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
-  `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${text}"}}\n\n`;
+const messageStart = anthropicMessageStart(31);
 
 /** #26 item 12: streams that break off after their upstream's 200 body began. */
 describe('a stream interrupted after its upstream began answering', () => {
@@ -78,7 +76,7 @@ describe('a stream interrupted after its upstream began answering', () => {
   };
 
   it('is not retried once the 200 body has begun (OpenAI passthrough: a role chunk, then a reset)', async () => {
-    openai.enqueue({ sse: [roleChunk], reset: true });
+    openai.enqueue({ sse: [openAIRoleChunk], reset: true });
     await assert.rejects(streamChat('gpt-retrying'), interrupted);
     assert.equal(openai.requests.length, 1, 'the upstream took the call: another attempt could bill it twice');
   });
@@ -113,7 +111,7 @@ describe('a stream interrupted after its upstream began answering', () => {
 
   it('records the output streamed before the break, estimated at four characters a token (OpenAI passthrough)', async () => {
     const words = 'Sixteen chars ok'.repeat(5);
-    openai.enqueue({ sse: [roleChunk, contentChunk(words)], reset: true });
+    openai.enqueue({ sse: [openAIRoleChunk, openAIContentChunk(words)], reset: true });
     const stream = await streamChat('gpt-retrying');
     await assert.rejects(async () => {
       for await (const _chunk of stream) {
@@ -128,7 +126,7 @@ describe('a stream interrupted after its upstream began answering', () => {
 
   it('records the upstream’s input count and the streamed output (Anthropic passthrough)', async () => {
     const words = 'abcdefgh'.repeat(10);
-    anthropic.enqueue({ sse: [messageStart, textBlock(words)], reset: true });
+    anthropic.enqueue({ sse: [messageStart, anthropicTextBlock(words)], reset: true });
     const stream = anthropicClient.messages.stream({
       model: 'claude-retrying',
       max_tokens: 64,
@@ -143,7 +141,7 @@ describe('a stream interrupted after its upstream began answering', () => {
 
   it('records the streamed output on the translated path too', async () => {
     const words = 'abcdefgh'.repeat(6);
-    anthropic.enqueue({ sse: [messageStart, textBlock(words)], reset: true });
+    anthropic.enqueue({ sse: [messageStart, anthropicTextBlock(words)], reset: true });
     const stream = await streamChat('claude-retrying');
     await assert.rejects(async () => {
       for await (const _chunk of stream) {

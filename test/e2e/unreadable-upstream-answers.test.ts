@@ -4,16 +4,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.ts';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.ts';
+import { anthropicMessageStart, anthropicTextBlock, openAIContentChunk } from '../support/raw-sse-events.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { testKeys } from '../support/test-keys.ts';
-
-const openAIChunk = (content: string) =>
-  `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}]}\n\n`;
-const anthropicStart =
-  'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":5,"output_tokens":1}}}\n\n';
-const anthropicText = (text: string) =>
-  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
-  `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${text}"}}\n\n`;
 
 /**
  * #26 item 5: a 200 from an upstream that is not JSON, or a stream event whose data is garbage, is
@@ -70,7 +63,7 @@ describe('an unreadable upstream answer is an error, never a success', () => {
   it('OpenAI passthrough stream: garbage as the first event is a 502; after content, an error event', async () => {
     openai.enqueue({ sse: ['data: this is not json\n\n'] });
     await assert.rejects(askStream(), isBadGateway);
-    openai.enqueue({ sse: [openAIChunk('Hello'), 'data: {garbage\n\n', openAIChunk(' world')] });
+    openai.enqueue({ sse: [openAIContentChunk('Hello'), 'data: {garbage\n\n', openAIContentChunk(' world')] });
     const stream = await askStream();
     let text = '';
     await assert.rejects(async () => {
@@ -92,7 +85,9 @@ describe('an unreadable upstream answer is an error, never a success', () => {
   });
 
   it('Anthropic passthrough stream: garbage after content ends the stream with an error event', async () => {
-    anthropic.enqueue({ sse: [anthropicStart, anthropicText('Hello'), 'event: content_block_delta\ndata: <<<\n\n'] });
+    anthropic.enqueue({
+      sse: [anthropicMessageStart(5), anthropicTextBlock('Hello'), 'event: content_block_delta\ndata: <<<\n\n'],
+    });
     const stream = anthropicClient.messages.stream({
       model: 'anthropic/claude-sonnet-4-6',
       max_tokens: 16,
