@@ -201,14 +201,7 @@ export class Governance {
     if (held !== undefined) {
       this.#reservations.delete(record);
       const actual = { tokens, costUsd: record.costUsd ?? 0 };
-      for (const reservation of held) {
-        try {
-          const settled = this.#options.limiter.settle(reservation, actual);
-          if (settled instanceof Promise) settled.catch(this.#onSettleError);
-        } catch (error) {
-          this.#onSettleError(error);
-        }
-      }
+      for (const reservation of held) this.#settleQuietly(reservation, actual);
     }
     const finishedAt = Date.now();
     this.#options.recorder?.record({
@@ -241,17 +234,22 @@ export class Governance {
   #hold(record: RequestRecord, reservation: Reservation): void {
     if (record.settled) {
       // The caller left while its admission was being decided: nothing will settle this one later.
-      try {
-        const settled = this.#options.limiter.settle(reservation, { tokens: 0, costUsd: 0 });
-        if (settled instanceof Promise) settled.catch(this.#onSettleError);
-      } catch (error) {
-        this.#onSettleError(error);
-      }
+      this.#settleQuietly(reservation, { tokens: 0, costUsd: 0 });
       return;
     }
     const held = this.#reservations.get(record);
     if (held === undefined) this.#reservations.set(record, [reservation]);
     else held.push(reservation);
+  }
+
+  /** Settles one reservation after the response: a failure is reported, never thrown nor awaited. */
+  #settleQuietly(reservation: Reservation, actual: { tokens: number; costUsd: number }): void {
+    try {
+      const settled = this.#options.limiter.settle(reservation, actual);
+      if (settled instanceof Promise) settled.catch(this.#onSettleError);
+    } catch (error) {
+      this.#onSettleError(error);
+    }
   }
 
   /** Gives back what a refused request had already reserved. */

@@ -127,7 +127,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     sessions,
     bodies: logBodies ? (request) => loggedBodiesOf(request, secrets) : undefined,
   });
-  // After governance: its onResponse hook prices streamed calls, and the log line carries the cost.
+  // After governance: settlers run in order, governance's prices the call, and the log line carries the cost.
   registerRequestLog(app, { logBodies, secrets });
   registerChatRoute(app, gateway, governance);
   registerChatCompletionsRoute(app, gateway, governance);

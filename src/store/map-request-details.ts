@@ -1,3 +1,4 @@
+import { fromJson } from './map-rows.ts';
 import type { AttemptDetail, RequestDetails } from './request-detail-records.ts';
 
 type Row = Record<string, unknown>;
@@ -22,16 +23,9 @@ function toAttemptDetail(value: unknown): AttemptDetail | undefined {
   };
 }
 
-/** The `attempts` column: JSON text in SQLite, already parsed in Postgres (JSONB). */
-export function toAttemptDetails(value: unknown): AttemptDetail[] | null {
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
+/** The `attempts` column (JSON: see `fromJson`). */
+function toAttemptDetails(value: unknown): AttemptDetail[] | null {
+  const parsed = fromJson(value);
   if (!Array.isArray(parsed)) return null;
   return parsed.map(toAttemptDetail).filter((entry) => entry !== undefined);
 }

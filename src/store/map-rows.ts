@@ -15,8 +15,8 @@ export function toNumberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : toNumber(value);
 }
 
-/** JSON columns: text in SQLite, already parsed in Postgres (JSONB). */
-function fromJson(value: unknown): unknown {
+/** JSON columns: text in SQLite, already parsed in Postgres (JSONB); null when absent or not JSON. */
+export function fromJson(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') return value;
   try {

@@ -35,6 +35,15 @@ export interface UsageSeriesQuery {
   model?: string | undefined;
 }
 
+/** Usage per UTC day over [from, to), grouped for the stacked chart. */
+export interface DailyUsageQuery {
+  from: number;
+  to: number;
+  groupBy: 'model' | 'provider' | 'key';
+  /** Only this key's calls (a key's own usage). */
+  keyId?: string | undefined;
+}
+
 /** One bucket of a usage series: its totals and the latency rows it held. */
 export interface UsageSeriesBucket {
   /** Epoch ms of the bucket's start. */

@@ -1,5 +1,6 @@
 import type { RequestDetailRow, RequestDetails, RequestDetailTable } from './request-detail-records.ts';
 import type {
+  DailyUsageQuery,
   DailyUsageRow,
   LoggedRequest,
   RequestLogQuery,
@@ -143,13 +144,7 @@ export interface GovernanceStore {
     limit: number;
   }): Promise<Array<{ startedAt: number; latencyMs: number }>>;
   /** Usage per UTC day and group over [from, to), for the stacked chart. */
-  dailyUsage(query: {
-    from: number;
-    to: number;
-    groupBy: 'model' | 'provider' | 'key';
-    /** Only this key's calls (a key's own usage). */
-    keyId?: string | undefined;
-  }): Promise<DailyUsageRow[]>;
+  dailyUsage(query: DailyUsageQuery): Promise<DailyUsageRow[]>;
   /** Deletes up to `limit` usage rows started before `before` (epoch ms); returns how many went. */
   deleteUsageBefore(before: number, limit: number): Promise<number>;
   /** Writes requests' details (attempts, bodies) into their tables. */

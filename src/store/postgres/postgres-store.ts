@@ -16,6 +16,7 @@ import {
 import type { RequestDetailRow, RequestDetails, RequestDetailTable } from '../request-detail-records.ts';
 import { requestLogConditions } from '../request-log-conditions.ts';
 import type {
+  DailyUsageQuery,
   DailyUsageRow,
   LoggedRequest,
   RequestLogQuery,
@@ -239,12 +240,7 @@ export class PostgresStore implements GovernanceStore {
     }));
   }
 
-  async dailyUsage(query: {
-    from: number;
-    to: number;
-    groupBy: 'model' | 'provider' | 'key';
-    keyId?: string | undefined;
-  }): Promise<DailyUsageRow[]> {
+  async dailyUsage(query: DailyUsageQuery): Promise<DailyUsageRow[]> {
     const byKey = query.keyId === undefined ? '' : 'AND key_id = $3';
     const { rows } = await this.#pool.query(
       `SELECT ${groupExpressions.day} AS day, ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
@@ -255,13 +251,8 @@ export class PostgresStore implements GovernanceStore {
     return rows.map(toDailyUsageRow);
   }
 
-  async deleteUsageBefore(before: number, limit: number): Promise<number> {
-    // Through the time index, a bounded batch at a time: never a scan of the table, never a long lock.
-    const result = await this.#pool.query(
-      'DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records WHERE started_at < $1 ORDER BY started_at LIMIT $2)',
-      [before, limit],
-    );
-    return result.rowCount ?? 0;
+  deleteUsageBefore(before: number, limit: number): Promise<number> {
+    return this.#deleteBefore('usage_records', before, limit);
   }
 
   async insertRequestDetails(rows: readonly RequestDetailRow[]): Promise<void> {
@@ -309,7 +300,12 @@ export class PostgresStore implements GovernanceStore {
     return found === undefined ? undefined : { ...toLoggedRequest(found), details: toRequestDetails(found) };
   }
 
-  async deleteDetailsBefore(table: RequestDetailTable, before: number, limit: number): Promise<number> {
+  deleteDetailsBefore(table: RequestDetailTable, before: number, limit: number): Promise<number> {
+    return this.#deleteBefore(table, before, limit);
+  }
+
+  /** Through the time index, a bounded batch at a time: never a scan of the table, never a long lock. */
+  async #deleteBefore(table: 'usage_records' | RequestDetailTable, before: number, limit: number): Promise<number> {
     const result = await this.#pool.query(
       `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE started_at < $1 ORDER BY started_at LIMIT $2)`,
       [before, limit],

@@ -18,6 +18,7 @@ import {
 import type { RequestDetailRow, RequestDetails, RequestDetailTable } from '../request-detail-records.ts';
 import { requestLogConditions } from '../request-log-conditions.ts';
 import type {
+  DailyUsageQuery,
   DailyUsageRow,
   LoggedRequest,
   RequestLogQuery,
@@ -262,12 +263,7 @@ export class SqliteStore implements GovernanceStore {
     ).map((row) => ({ startedAt: toNumber(row['started_at']), latencyMs: toNumber(row['latency_ms']) }));
   }
 
-  async dailyUsage(query: {
-    from: number;
-    to: number;
-    groupBy: 'model' | 'provider' | 'key';
-    keyId?: string | undefined;
-  }): Promise<DailyUsageRow[]> {
+  async dailyUsage(query: DailyUsageQuery): Promise<DailyUsageRow[]> {
     const byKey = query.keyId === undefined ? '' : 'AND key_id = ?';
     return this.#all(
       `SELECT ${groupExpressions.day} AS day, ${groupExpressions[query.groupBy]} AS grp, COUNT(*) AS requests,
@@ -280,13 +276,7 @@ export class SqliteStore implements GovernanceStore {
   }
 
   async deleteUsageBefore(before: number, limit: number): Promise<number> {
-    // Through the time index, a bounded batch at a time: never a scan of the table, never a long lock.
-    const result = this.#db
-      .prepare(
-        'DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records WHERE started_at < ? ORDER BY started_at LIMIT ?)',
-      )
-      .run(before, limit);
-    return toNumber(result.changes);
+    return this.#deleteBefore('usage_records', before, limit);
   }
 
   async insertRequestDetails(rows: readonly RequestDetailRow[]): Promise<void> {
@@ -325,6 +315,11 @@ export class SqliteStore implements GovernanceStore {
   }
 
   async deleteDetailsBefore(table: RequestDetailTable, before: number, limit: number): Promise<number> {
+    return this.#deleteBefore(table, before, limit);
+  }
+
+  /** Through the time index, a bounded batch at a time: never a scan of the table, never a long lock. */
+  #deleteBefore(table: 'usage_records' | RequestDetailTable, before: number, limit: number): number {
     const result = this.#db
       .prepare(
         `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE started_at < ? ORDER BY started_at LIMIT ?)`,
