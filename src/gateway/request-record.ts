@@ -1,6 +1,6 @@
 import type { FinishReason } from '../formats/internal/finish-reason.ts';
 import type { Usage } from '../formats/internal/usage.ts';
-import type { Warning } from '../providers/provider.ts';
+import type { Warning } from '../formats/internal/warning.ts';
 
 /** One upstream attempt, as the attempt runner saw it. */
 export interface AttemptNote {

@@ -7,8 +7,6 @@ import type { WireFormat } from '../formats/internal/wire-format.ts';
 import type { UpstreamBody } from './shared/send-upstream-request.ts';
 import type { UpstreamTimeouts } from './shared/upstream-timeouts.ts';
 
-export type { Warning };
-
 /** Per-call context handed to a provider by the gateway. */
 export interface CallContext {
   /** Aborts when the caller disconnects. */

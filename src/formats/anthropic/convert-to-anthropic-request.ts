@@ -36,8 +36,7 @@ const thinkingBudgetByEffort: Record<string, number> = {
 };
 
 /** Added to the system prompt for OpenAI's `json_object` mode, which Anthropic has no switch for. */
-export const jsonObjectInstruction =
-  'Respond with a single valid JSON object and nothing else: no prose, no code fences.';
+const jsonObjectInstruction = 'Respond with a single valid JSON object and nothing else: no prose, no code fences.';
 
 export interface ConvertToAnthropicOptions {
   anthropicVersion: string;

@@ -4,7 +4,7 @@ import type { GatewayError } from '../../errors/gateway-error.ts';
  * Anthropic's error `type` for a status; the SDK picks its error class from the status.
  * @see https://docs.anthropic.com/en/api/errors
  */
-export function anthropicErrorType(status: number): string {
+function anthropicErrorType(status: number): string {
   switch (status) {
     case 401:
       return 'authentication_error';

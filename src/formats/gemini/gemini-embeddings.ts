@@ -3,7 +3,7 @@ import { invalidResponse } from '../../errors/upstream-error.ts';
 import { isObject } from '../shared/json-reader.ts';
 
 /** OpenAI `input` → the texts to embed; token-id arrays have no Gemini equivalent. */
-export function embeddingInputs(input: unknown): string[] {
+function embeddingInputs(input: unknown): string[] {
   if (typeof input === 'string') return [input];
   if (Array.isArray(input) && input.every((item): item is string => typeof item === 'string')) return input;
   throw new GatewayError(

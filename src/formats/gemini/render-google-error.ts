@@ -4,7 +4,7 @@ import type { GatewayError } from '../../errors/gateway-error.ts';
  * The `google.rpc.Code` name Google APIs put beside an HTTP status.
  * @see https://cloud.google.com/apis/design/errors#handling_errors
  */
-export function googleErrorStatus(status: number): string {
+function googleErrorStatus(status: number): string {
   switch (status) {
     case 400:
     case 413:

@@ -1,5 +1,5 @@
 import { invalidRequest } from '../../errors/gateway-error.ts';
-import type { ChatMessage, ChatRequest, ReasoningEffort, ResponseFormat } from '../internal/chat-request.ts';
+import type { ChatMessage, ChatRequest, ResponseFormat } from '../internal/chat-request.ts';
 import {
   isObject,
   type JsonObject,
@@ -11,6 +11,7 @@ import {
   readString,
 } from '../shared/json-reader.ts';
 import { readJsonSchemaFormat } from '../shared/read-json-schema-format.ts';
+import { readOpenAIReasoningEffort } from '../shared/read-openai-reasoning-effort.ts';
 import { parseResponsesInput } from './parse-responses-input.ts';
 import { parseResponsesToolChoice, parseResponsesTools } from './parse-responses-tools.ts';
 import type { ResponsesToolNames } from './responses-tool-names.ts';
@@ -50,8 +51,6 @@ const understoodFields = new Set([
   'truncation',
   'background',
 ]);
-
-const efforts: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
 
 /**
  * A Responses API body → the canonical request for `upstreamModel`. Validates as it reads (a 400
@@ -123,12 +122,7 @@ function parseTextFormat(value: unknown): ResponseFormat | undefined {
 function parseReasoning(value: unknown): ChatRequest['reasoning'] {
   if (value === undefined || value === null) return undefined;
   const reasoning = readObject(value, 'reasoning');
-  const effort = optionalString(reasoning['effort'], 'reasoning.effort');
-  if (effort === undefined) return undefined;
-  const known = efforts.find((candidate) => candidate === effort);
-  if (known === undefined)
-    throw invalidRequest(`reasoning.effort must be one of ${efforts.join(', ')}.`, 'reasoning.effort');
-  return { enabled: known !== 'none', effort: known };
+  return readOpenAIReasoningEffort(reasoning['effort'], 'reasoning.effort');
 }
 
 /** Settings only OpenAI acts on, and unknown fields: said, not silently dropped. */

@@ -3,8 +3,6 @@ import type {
   AssistantContentPart,
   ChatMessage,
   ChatRequest,
-  ReasoningConfig,
-  ReasoningEffort,
   ResponseFormat,
   TextPart,
   ToolChoice,
@@ -27,6 +25,7 @@ import {
   readString,
 } from '../shared/json-reader.ts';
 import { readJsonSchemaFormat } from '../shared/read-json-schema-format.ts';
+import { readOpenAIReasoningEffort } from '../shared/read-openai-reasoning-effort.ts';
 
 /** Fields this parser reads or deliberately ignores; any other top-level field is reported as a warning. */
 const understoodFields = new Set([
@@ -58,12 +57,6 @@ const understoodFields = new Set([
   'prompt_cache_retention',
   'prompt_cache_options',
 ]);
-
-const reasoningEfforts: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
-
-function isReasoningEffort(value: string): value is ReasoningEffort {
-  return (reasoningEfforts as readonly string[]).includes(value);
-}
 
 /**
  * OpenAI Chat Completions request → canonical request, for providers of another format. Validates as
@@ -112,7 +105,7 @@ export function parseOpenAIChatRequest(body: JsonObject, upstreamModel: string, 
   assign(request, 'tools', tools);
   assign(request, 'toolChoice', parseToolChoice(body['tool_choice'], request));
   assign(request, 'responseFormat', parseResponseFormat(body['response_format']));
-  assign(request, 'reasoning', parseReasoningEffort(body['reasoning_effort']));
+  assign(request, 'reasoning', readOpenAIReasoningEffort(body['reasoning_effort'], 'reasoning_effort'));
   return request;
 }
 
@@ -355,13 +348,4 @@ function parseResponseFormat(value: unknown): ResponseFormat | undefined {
         'response_format.type',
       );
   }
-}
-
-function parseReasoningEffort(value: unknown): ReasoningConfig | undefined {
-  const effort = optionalString(value, 'reasoning_effort');
-  if (effort === undefined) return undefined;
-  if (!isReasoningEffort(effort)) {
-    throw invalidRequest(`reasoning_effort must be one of ${reasoningEfforts.join(', ')}.`, 'reasoning_effort');
-  }
-  return { enabled: effort !== 'none', effort };
 }

@@ -12,12 +12,12 @@ import {
   readAnthropicUsageFields,
   unreadableAnthropicStreamEvent,
 } from '../../formats/anthropic/read-anthropic-stream-event.ts';
+import type { Warning } from '../../formats/internal/warning.ts';
 import type { JsonObject } from '../../formats/shared/json-reader.ts';
 import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
-import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-text.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';

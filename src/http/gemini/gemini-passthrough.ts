@@ -11,7 +11,7 @@ import type { RequestRecord } from '../../gateway/request-record.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 
 /** Notes the usage and finish reason a Gemini answer (whole or one chunk) reports on the record. */
-export function recordGeminiUsage(response: GeminiResponse, record: RequestRecord): boolean {
+function recordGeminiUsage(response: GeminiResponse, record: RequestRecord): boolean {
   if (response.usageMetadata !== undefined) record.usage = convertGeminiUsage(response.usageMetadata);
   const candidate = response.candidates?.[0];
   const reason = candidate?.finishReason;

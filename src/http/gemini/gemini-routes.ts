@@ -13,7 +13,7 @@ import { generateContent } from './generate-content.ts';
  * `models/{model}:{method}` → the model and the method. The model may hold a slash (`openai/gpt-4o`:
  * `@google/genai` puts it in the path as is) and arrive percent-encoded.
  */
-export function parseModelPath(path: string): { model: string; method: string } {
+function parseModelPath(path: string): { model: string; method: string } {
   const decoded = decodeURIComponent(path);
   const at = decoded.lastIndexOf(':');
   if (at <= 0) throw new GatewayError('route_not_found', `No Gemini method in models/${decoded}.`);

@@ -27,8 +27,8 @@ export function geminiStreamContentType(sse: boolean): string {
  * the array's last element and its closing bracket, in Google's error shape.
  */
 export function geminiStreamErrorEncoder(sse: boolean): StreamErrorEncoder {
-  return (error) => {
-    const text = JSON.stringify(renderGoogleError(error));
-    return sse ? `data: ${text}\r\n\r\n` : `,\r\n${text}\n]`;
-  };
+  return sse ? sseErrorEncoder : arrayErrorEncoder;
 }
+
+const sseErrorEncoder: StreamErrorEncoder = (error) => `data: ${JSON.stringify(renderGoogleError(error))}\r\n\r\n`;
+const arrayErrorEncoder: StreamErrorEncoder = (error) => `,\r\n${JSON.stringify(renderGoogleError(error))}\n]`;

@@ -1,6 +1,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { streamInterrupted } from '../../errors/upstream-error.ts';
+import type { Warning } from '../../formats/internal/warning.ts';
 import { readOpenAIUsage } from '../../formats/openai/convert-openai-usage.ts';
 import { encodeOpenAIStreamError } from '../../formats/openai/encode-openai-chat-stream.ts';
 import { mapOpenAIFinishReason } from '../../formats/openai/map-openai-finish-reason.ts';
@@ -15,7 +16,6 @@ import type { FirstContentGate } from '../../gateway/await-first-content.ts';
 import type { PassthroughBody } from '../../gateway/gateway.ts';
 import type { ResolvedModel } from '../../gateway/model-resolver.ts';
 import type { RequestRecord } from '../../gateway/request-record.ts';
-import type { Warning } from '../../providers/provider.ts';
 import { toStreamReadFailure } from '../../providers/shared/send-upstream-request.ts';
 import { isJsonObjectText, unreadableAnswer } from '../shared/check-json-object-text.ts';
 import { readTrailingObject, readTrailingString } from '../shared/read-trailing-object.ts';

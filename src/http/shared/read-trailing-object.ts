@@ -6,17 +6,8 @@ import { isObject, type JsonObject } from '../../formats/shared/json-reader.ts';
  * parsing instead of the whole body. Undefined when there is no such object.
  */
 export function readTrailingObject(text: string, key: string): JsonObject | undefined {
-  const marker = text.lastIndexOf(`"${key}"`);
-  if (marker === -1) return undefined;
-  // Between the key and its object only blanks and one colon.
-  let start = marker + key.length + 2;
-  let colon = false;
-  for (; start < text.length; start++) {
-    const code = text.charCodeAt(start);
-    if (code === colonCode && !colon) colon = true;
-    else if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) break;
-  }
-  if (!colon || text.charCodeAt(start) !== openBrace) return undefined;
+  const start = valueStart(text, key);
+  if (start === -1 || text.charCodeAt(start) !== openBrace) return undefined;
   let depth = 0;
   let inString = false;
   for (let index = start; index < text.length; index++) {
@@ -52,8 +43,19 @@ const backslash = 0x5c;
  * colon are allowed, as Python's `json.dumps` writes `"key": "value"`.
  */
 export function readTrailingString(text: string, key: string): string | undefined {
+  const start = valueStart(text, key);
+  if (start === -1 || text.charCodeAt(start) !== quote) return undefined;
+  const end = text.indexOf('"', start + 1);
+  return end === -1 ? undefined : text.slice(start + 1, end);
+}
+
+/**
+ * The index of the value after the last `"key"` in `text`: past blanks and exactly one colon
+ * (Python's `json.dumps` writes `"key": value`); -1 when the key is absent or no colon follows it.
+ */
+function valueStart(text: string, key: string): number {
   const marker = text.lastIndexOf(`"${key}"`);
-  if (marker === -1) return undefined;
+  if (marker === -1) return -1;
   let start = marker + key.length + 2;
   let colon = false;
   for (; start < text.length; start++) {
@@ -61,7 +63,5 @@ export function readTrailingString(text: string, key: string): string | undefine
     if (code === colonCode && !colon) colon = true;
     else if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) break;
   }
-  if (!colon || text.charCodeAt(start) !== quote) return undefined;
-  const end = text.indexOf('"', start + 1);
-  return end === -1 ? undefined : text.slice(start + 1, end);
+  return colon ? start : -1;
 }

@@ -32,7 +32,7 @@ export function nativeCall(request: ForwardRequest): { path: string; body: Recor
       return { path: `${path}batchEmbedContents`, body: { ...body, requests: items } };
     }
     case 'responses':
-      // Never asked: the Gemini provider does not offer it (`supportsOperation`), so Responses callers are translated.
+      // Never asked: the Gemini provider does not offer it (`forwards`), so Responses callers are translated.
       throw new GatewayError('unsupported_operation', 'The Gemini API has no Responses endpoint.');
   }
 }

@@ -1,5 +1,5 @@
+import type { Warning } from '../../formats/internal/warning.ts';
 import type { OpenAIChatDialect } from '../../formats/openai/openai-chat-dialect.ts';
-import type { Warning } from '../provider.ts';
 
 export type OpenAICompatibleOperation = 'chat' | 'embeddings' | 'responses';
 

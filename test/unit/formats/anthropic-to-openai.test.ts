@@ -4,6 +4,7 @@ import { encodeAnthropicMessage } from '../../../src/formats/anthropic/encode-an
 import { AnthropicStreamEncoder } from '../../../src/formats/anthropic/encode-anthropic-stream.ts';
 import { parseAnthropicMessagesRequest } from '../../../src/formats/anthropic/parse-anthropic-messages-request.ts';
 import type { StreamPart } from '../../../src/formats/internal/stream-part.ts';
+import type { Warning } from '../../../src/formats/internal/warning.ts';
 import { convertToOpenAIChatRequest } from '../../../src/formats/openai/convert-to-openai-chat-request.ts';
 import {
   mapOpenAIChatResponse,
@@ -11,7 +12,6 @@ import {
 } from '../../../src/formats/openai/map-openai-chat-response.ts';
 import { OpenAIChatStreamDecoder } from '../../../src/formats/openai/openai-chat-stream-decoder.ts';
 import { openAIQuirks } from '../../../src/providers/openai-compatible/openai-compatible-quirks.ts';
-import type { Warning } from '../../../src/providers/provider.ts';
 import { assertGolden, readFixture, readJsonFixture, serializableParts, sseEvents } from '../../support/golden.ts';
 import { parseSseText } from '../../support/stream-helpers.ts';
 

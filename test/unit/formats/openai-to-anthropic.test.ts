@@ -5,10 +5,10 @@ import { convertToAnthropicRequest } from '../../../src/formats/anthropic/conver
 import { mapAnthropicResponse, parseAnthropicMessage } from '../../../src/formats/anthropic/map-anthropic-response.ts';
 import type { ChatRequest } from '../../../src/formats/internal/chat-request.ts';
 import type { StreamPart } from '../../../src/formats/internal/stream-part.ts';
+import type { Warning } from '../../../src/formats/internal/warning.ts';
 import { encodeOpenAIChatResponse } from '../../../src/formats/openai/encode-openai-chat-response.ts';
 import { OpenAIChatStreamEncoder } from '../../../src/formats/openai/encode-openai-chat-stream.ts';
 import { parseOpenAIChatRequest } from '../../../src/formats/openai/parse-openai-chat-request.ts';
-import type { Warning } from '../../../src/providers/provider.ts';
 import { assertGolden, readFixture, readJsonFixture, serializableParts } from '../../support/golden.ts';
 import { parseSseText } from '../../support/stream-helpers.ts';
 
